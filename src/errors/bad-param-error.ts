@@ -1,0 +1,12 @@
+import { HmbError, type HmbErrorOptions } from './hmb-error';
+
+/**
+ * A parameter given to hmb-rx is invalid (detected before anything is sent, or refused by the server with `400`). No retry can fix it.
+ */
+export class HmbBadParamError extends HmbError {
+  override readonly code = 'HMB_ERR_BAD_PARAM' as const;
+
+  constructor(message: string, options: HmbErrorOptions = {}) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,12 @@
+import { HmbError, type HmbErrorOptions } from './hmb-error';
+
+/**
+ * The object was used after it was closed (e.g. a sink after `complete()`).
+ */
+export class HmbClosedError extends HmbError {
+  override readonly code = 'HMB_ERR_CLOSED' as const;
+
+  constructor(message: string, options: HmbErrorOptions = {}) {
+    super(message, options);
+  }
+}

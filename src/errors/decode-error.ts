@@ -1,0 +1,12 @@
+import { HmbError, type HmbErrorOptions } from './hmb-error';
+
+/**
+ * A response body was not valid JSON or BSON in the HMB framing (corrupt or truncated frame). `body` holds the start of the offending bytes as text where that helps.
+ */
+export class HmbDecodeError extends HmbError {
+  override readonly code = 'HMB_ERR_DECODE' as const;
+
+  constructor(message: string, options: HmbErrorOptions = {}) {
+    super(message, options);
+  }
+}

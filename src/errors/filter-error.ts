@@ -1,0 +1,12 @@
+import { HmbError, type HmbErrorOptions } from './hmb-error';
+
+/**
+ * A MongoDB-style filter is invalid. The message is the same text the server gives for it (e.g. `$in expects list argument`).
+ */
+export class HmbFilterError extends HmbError {
+  override readonly code = 'HMB_ERR_FILTER' as const;
+
+  constructor(message: string, options: HmbErrorOptions = {}) {
+    super(message, options);
+  }
+}

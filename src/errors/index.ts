@@ -1,0 +1,23 @@
+export {
+  HmbError,
+  isHmbError,
+  MAX_BODY_EXCERPT_CHARS,
+  type HmbErrorCode,
+  type HmbErrorContext,
+  type HmbErrorOptions,
+} from './hmb-error';
+export { HmbBadParamError } from './bad-param-error';
+export { HmbBufferFullError } from './buffer-full-error';
+export { HmbClosedError } from './closed-error';
+export { HmbDecodeError } from './decode-error';
+export { HmbFilterError } from './filter-error';
+export { HmbHttpError } from './http-error';
+export { HmbInvalidMessageError } from './invalid-message-error';
+export { HmbNetworkError } from './network-error';
+export { HmbProtocolError } from './protocol-error';
+export { HmbQueueError } from './queue-error';
+export { HmbQueueNotFoundError } from './queue-not-found-error';
+export { HmbSendError } from './send-error';
+export { HmbSessionLimitError } from './session-limit-error';
+export { HmbSessionLostError } from './session-lost-error';
+export { HmbTimeoutError } from './timeout-error';
