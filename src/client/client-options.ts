@@ -1,0 +1,63 @@
+import type { SchedulerLike } from 'rxjs';
+import type { HmbRetryConfig } from '../operators/retry-with-backoff';
+import type { HmbFormat } from '../protocol/hmb-format';
+import type { HmbConnectionState, HmbGap } from '../session/connection-state';
+import type { HmbTransport } from '../transport/transport';
+
+/** Timeout of requests that are not long polls (/open, /send, /info, …), in ms. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * The heartbeat interval hmb-rx asks for when the parameters name none, in seconds. Heartbeats let
+ * the watchdog tell a quiet bus from a dead link; they are filtered out before you see them.
+ * Set `heartbeat: 0` in the parameters (or the client option) to ask for none.
+ */
+export const DEFAULT_HEARTBEAT_SEC = 30;
+/** Extra silence the watchdog allows beyond 1.5 heartbeat intervals, in ms. */
+export const DEFAULT_WATCHDOG_GRACE_MS = 2_000;
+
+/** Options of an {@link HmbClient}. */
+export interface HmbClientOptions {
+  /** Wire format of the sessions this client opens (default `json`). */
+  readonly format?: HmbFormat;
+  /** How to talk HTTP. Default: undici in Node, fetch in browsers. */
+  readonly transport?: HmbTransport;
+  /** Headers for every request, e.g. `{ authorization: 'Bearer …' }` for a reverse proxy. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  readonly requestTimeoutMs?: number;
+  /** Heartbeat to ask for when parameters name none (default {@link DEFAULT_HEARTBEAT_SEC}; 0: none). */
+  readonly heartbeat?: number;
+  /** Backoff of subscriptions (default: exponential with full jitter, never giving up). */
+  readonly retry?: HmbRetryConfig;
+  /**
+   * Check topics and filters again on the client (default true). The original server lets some
+   * messages through that its own rules exclude (`$nin`, several topic patterns); this drops them.
+   */
+  readonly recheck?: boolean;
+}
+
+/** Options of one subscription ({@link HmbClient.subscribe}, {@link HmbClient.events}). */
+export interface HmbSubscribeOptions {
+  /** Emit heartbeats as well (subscribe only; events always has them). */
+  readonly heartbeats?: boolean;
+  /** Backoff for this subscription, or `false` to fail at the first error. */
+  readonly retry?: HmbRetryConfig | false;
+  /** Told of every connection state change. */
+  readonly onState?: (state: HmbConnectionState) => void;
+  /** Told of every gap in a queue's seqs. */
+  readonly onGap?: (gap: HmbGap) => void;
+  /** Told once when a `backlogThenLive` subscription has drained its backlog. */
+  readonly onLive?: () => void;
+  /**
+   * Without heartbeats (`heartbeat: 0`), reconnect when nothing arrives for this long (ms).
+   * Default: no read timeout (a long poll may then wait forever on a quiet bus).
+   */
+  readonly readTimeoutMs?: number;
+  /**
+   * First read what the bus holds with `keep: false` until EOF, then follow in real time from the
+   * next seq of every queue, in one Observable with no gap and no duplicate at the seam.
+   */
+  readonly backlogThenLive?: boolean;
+  /** Scheduler for backoff waits and the watchdog (tests pass a TestScheduler). */
+  readonly scheduler?: SchedulerLike;
+}

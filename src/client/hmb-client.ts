@@ -1,0 +1,338 @@
+import { defer, filter, map, Observable, tap, type OperatorFunction } from 'rxjs';
+import { HmbBadParamError } from '../errors/bad-param-error';
+import { HmbTimeoutError } from '../errors/timeout-error';
+import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
+import { watchdog } from '../operators/watchdog';
+import type { HmbFeatures, HmbInfo, HmbStatus } from '../protocol/bus-info';
+import { featuresFromWire, infoFromWire, statusFromWire } from '../protocol/bus-info-wire';
+import type { HmbHeartbeat, HmbMessage } from '../protocol/message';
+import type { HmbQueueParams } from '../protocol/open-params';
+import { compileTopicPatterns } from '../protocol/topic-pattern';
+import { parseBusEndpoint } from '../session/bus-endpoint';
+import type { HmbConnectionState } from '../session/connection-state';
+import { fromAbortable } from '../session/from-abortable';
+import { getJson } from '../session/get-json';
+import type { HmbEvent } from '../session/hmb-event';
+import { receiveAttempt } from '../session/receive-attempt';
+import type { HmbSessionContext } from '../session/session-context';
+import {
+  SubscriptionCursor,
+  type HmbMessageCheck,
+  type HmbSubscribeParams,
+} from '../session/subscription-cursor';
+import { FetchTransport } from '../transport/fetch-transport';
+import type { HmbTransport } from '../transport/transport';
+import {
+  DEFAULT_HEARTBEAT_SEC,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_WATCHDOG_GRACE_MS,
+  type HmbClientOptions,
+  type HmbSubscribeOptions,
+} from './client-options';
+
+/** Attempts of one-shot calls (/info, /features, /status) before their error is passed on. */
+export const DEFAULT_ONE_SHOT_ATTEMPTS = 3;
+
+/**
+ * A client of one HMB bus. Every method returns a cold Observable: nothing happens until you
+ * subscribe, each subscription opens its own session, and unsubscribing aborts every request in
+ * flight.
+ *
+ * @example
+ * ```ts
+ * import { HmbClient } from 'hmb-rx';
+ * const client = new HmbClient('http://127.0.0.1:8000/test', { format: 'bson' });
+ * client
+ *   .subscribe({ queue: { SYSTEM_ALERT: { seq: -5, topics: ['*'] } } })
+ *   .subscribe((m) => console.log(m.seq, m.type, m.data));
+ * ```
+ */
+export class HmbClient {
+  /** The bus URL, without credentials or trailing slash. */
+  readonly busUrl: string;
+  /** The client's options, as given. */
+  readonly options: HmbClientOptions;
+  /** What every session-level call of this client uses. */
+  protected readonly context: HmbSessionContext;
+
+  /**
+   * @param busUrl - `http(s)://host:port/bus` (a path prefix before the bus name is kept; credentials
+   *   in the URL become an Authorization header).
+   * @throws HmbBadParamError for an invalid URL.
+   */
+  constructor(busUrl: string, options: HmbClientOptions = {}) {
+    const endpoint = parseBusEndpoint(busUrl);
+    this.busUrl = endpoint.busUrl;
+    this.options = options;
+    const headers: Record<string, string> = {};
+    if (endpoint.authorization !== undefined) headers['authorization'] = endpoint.authorization;
+    for (const [name, value] of Object.entries(options.headers ?? {}))
+      headers[name.toLowerCase()] = value;
+    this.context = {
+      transport:
+        options.transport ?? (this.constructor as typeof HmbClient).defaultTransport(options),
+      endpoint,
+      format: options.format ?? 'json',
+      headers,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    };
+  }
+
+  /** The transport used when the options name none: `fetch` here, undici in the Node entry point. */
+  protected static defaultTransport(_options: HmbClientOptions): HmbTransport {
+    return new FetchTransport();
+  }
+
+  /**
+   * Everything a subscription sees, as events: messages, heartbeats, gaps, connection states,
+   * `live` (backlog drained) and EOF. The stream survives transient failures (reconnecting from the
+   * last delivered seq of every queue), completes after EOF, and errors only on a fatal problem.
+   *
+   * @example
+   * ```ts
+   * client.events({ queue: { Q: {} } }).subscribe((e) => {
+   *   if (e.kind === 'state') statusBar.show(e.state.type);
+   * });
+   * ```
+   */
+  events<T = unknown>(
+    params: HmbSubscribeParams,
+    options: HmbSubscribeOptions = {},
+  ): Observable<HmbEvent<T>> {
+    return this.eventStream(params, options, true) as Observable<HmbEvent<T>>;
+  }
+
+  /**
+   * Subscribes to queues of the bus. Cold: each subscription opens its own session. Heartbeats are
+   * filtered out unless `heartbeats: true`. With `keep: false` on every queue, completes at EOF.
+   * Transient failures are retried with backoff and resumed without loss or duplicates; fatal ones
+   * (a queue that does not exist, invalid parameters) error the Observable with a typed error.
+   *
+   * @example
+   * ```ts
+   * client
+   *   .subscribe<{ magnitude: number }>({ queue: { SYSTEM_ALERT: { seq: -5 } }, heartbeat: 10 })
+   *   .pipe(filter((m) => (m.data?.magnitude ?? 0) >= 5))
+   *   .subscribe((m) => console.log(m.seq, m.data));
+   * ```
+   */
+  subscribe<T = unknown>(
+    params: HmbSubscribeParams,
+    options: HmbSubscribeOptions & { readonly heartbeats: true },
+  ): Observable<HmbMessage<T> | HmbHeartbeat>;
+  subscribe<T = unknown>(
+    params: HmbSubscribeParams,
+    options?: HmbSubscribeOptions,
+  ): Observable<HmbMessage<T>>;
+  subscribe<T = unknown>(
+    params: HmbSubscribeParams,
+    options: HmbSubscribeOptions = {},
+  ): Observable<HmbMessage<T> | HmbHeartbeat> {
+    return this.eventStream(params, options, false).pipe(onlyMessages<T>(options));
+  }
+
+  /**
+   * Reads a bounded window and completes at EOF, like the Python client's `recv_all`: every queue
+   * is opened with `keep: false` (and its `endseq`/`endtime`, if given).
+   *
+   * @example
+   * ```ts
+   * const alerts = await lastValueFrom(
+   *   client.recvAll({ queue: { SYSTEM_ALERT: { seq: -25, endseq: 1040 } } }).pipe(toArray()),
+   * );
+   * ```
+   */
+  recvAll<T = unknown>(
+    params: HmbSubscribeParams,
+    options: HmbSubscribeOptions = {},
+  ): Observable<HmbMessage<T>> {
+    const queue: Record<string, HmbQueueParams> = {};
+    for (const [name, p] of Object.entries(params.queue ?? {})) queue[name] = { ...p, keep: false };
+    return this.subscribe<T>({ ...params, queue }, { ...options, heartbeats: false });
+  }
+
+  /** The bus's queues with their seq and time ranges (GET /info): one value, then complete. */
+  info(): Observable<HmbInfo> {
+    return this.oneShot(async (signal) =>
+      infoFromWire(await getJson(this.context, 'info', signal)),
+    );
+  }
+
+  /** The server's software and capabilities (GET /features): one value, then complete. */
+  features(): Observable<HmbFeatures> {
+    return this.oneShot(async (signal) =>
+      featuresFromWire(await getJson(this.context, 'features', signal)),
+    );
+  }
+
+  /** Every session of the bus (GET /status): one value, then complete. */
+  status(): Observable<HmbStatus> {
+    return this.oneShot(async (signal) =>
+      statusFromWire(await getJson(this.context, 'status', signal)),
+    );
+  }
+
+  /** Releases the connection pool. Subscriptions still running fail. */
+  close(): Promise<void> {
+    return this.context.transport.close();
+  }
+
+  private oneShot<R>(call: (signal: AbortSignal) => Promise<R>): Observable<R> {
+    const retry: HmbRetryConfig = {
+      maxAttempts: DEFAULT_ONE_SHOT_ATTEMPTS - 1,
+      ...this.options.retry,
+    };
+    return defer(() => fromAbortable(call)).pipe(retryWithBackoff(retry));
+  }
+
+  private eventStream(
+    params: HmbSubscribeParams,
+    options: HmbSubscribeOptions,
+    withStates: boolean,
+  ): Observable<HmbEvent> {
+    return new Observable<HmbEvent>((subscriber) => {
+      let effective: HmbSubscribeParams;
+      try {
+        effective = this.effectiveParams(params);
+      } catch (error) {
+        subscriber.error(error);
+        return undefined;
+      }
+      const emitState = (state: HmbConnectionState): void => {
+        options.onState?.(state);
+        if (withStates && !subscriber.closed) subscriber.next({ kind: 'state', state });
+      };
+      const checkFor = this.checkFor();
+      const cursor = new SubscriptionCursor(effective, checkFor === undefined ? {} : { checkFor });
+      const heartbeatSec = effective.heartbeat ?? 0;
+      const silenceMs =
+        heartbeatSec > 0
+          ? heartbeatSec * 1500 + DEFAULT_WATCHDOG_GRACE_MS
+          : (options.readTimeoutMs ?? 0);
+      let failures = 0;
+      const retry = options.retry === undefined ? this.options.retry : options.retry;
+      const scheduler = options.scheduler;
+
+      const attempts$ = defer(() =>
+        receiveAttempt(this.context, cursor, {
+          onState: emitState,
+          attempt: () => failures,
+          ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
+        }),
+      ).pipe(
+        watchdog(
+          silenceMs,
+          () =>
+            new HmbTimeoutError(
+              `nothing received for ${silenceMs} ms (dead link?): ${this.busUrl}`,
+              {
+                bus: this.busUrl,
+              },
+            ),
+          scheduler,
+        ),
+        tap(() => {
+          failures = 0;
+        }),
+      );
+      const resilient$ =
+        retry === false
+          ? attempts$
+          : attempts$.pipe(
+              retryWithBackoff(retry ?? {}, {
+                onRetry: ({ error, attempt, delayMs }) => {
+                  failures = attempt;
+                  emitState({ type: 'lost', error, attempt });
+                  emitState({ type: 'resuming', error, attempt, delayMs });
+                },
+                ...(scheduler === undefined ? {} : { scheduler }),
+              }),
+            );
+
+      let ended = false;
+      const subscription = resilient$.subscribe({
+        next: (event) => subscriber.next(event),
+        error: (error: unknown) => {
+          ended = true;
+          emitState({ type: 'closed', error });
+          subscriber.error(error);
+        },
+        complete: () => {
+          ended = true;
+          emitState({ type: 'closed' });
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        if (!ended) options.onState?.({ type: 'closed' });
+      };
+    });
+  }
+
+  /** The user's parameters, checked, with the default heartbeat filled in. */
+  private effectiveParams(params: HmbSubscribeParams): HmbSubscribeParams {
+    if (
+      typeof params !== 'object' ||
+      params === null ||
+      typeof params.queue !== 'object' ||
+      params.queue === null
+    ) {
+      throw new HmbBadParamError(
+        'subscribe needs parameters with a queue object, e.g. { queue: { MYQUEUE: {} } }',
+      );
+    }
+    const names = Object.keys(params.queue);
+    if (names.length === 0) throw new HmbBadParamError('subscribe needs at least one queue');
+    for (const name of names) {
+      if (name.includes('/')) {
+        // The continuity suffix /recv/sid/queue/seq cannot carry such a name (notes §7.3).
+        throw new HmbBadParamError(
+          `queue name ${JSON.stringify(name)} contains "/": it cannot be polled`,
+          {
+            queue: name,
+          },
+        );
+      }
+    }
+    if (params.heartbeat !== undefined) return params;
+    const heartbeat = this.options.heartbeat ?? DEFAULT_HEARTBEAT_SEC;
+    return heartbeat > 0 ? { ...params, heartbeat } : params;
+  }
+
+  private checkFor():
+    ((queue: string, p: HmbQueueParams) => HmbMessageCheck | undefined) | undefined {
+    if (this.options.recheck === false) return undefined;
+    return (_queue, p) => {
+      if (p.topics === undefined || p.topics.length === 0) return undefined;
+      const topicOk = compileTopicPatterns(p.topics);
+      return (m) => topicOk(m.topic);
+    };
+  }
+}
+
+function onlyMessages<T>(
+  options: HmbSubscribeOptions,
+): OperatorFunction<HmbEvent, HmbMessage<T> | HmbHeartbeat> {
+  const keepHeartbeats = options.heartbeats === true;
+  return (source) =>
+    source.pipe(
+      filter((event): event is HmbMessage<T> | HmbHeartbeat => {
+        switch (event.kind) {
+          case 'message':
+            return true;
+          case 'heartbeat':
+            return keepHeartbeats;
+          case 'gap':
+            options.onGap?.(event);
+            return false;
+          case 'live':
+            options.onLive?.();
+            return false;
+          default:
+            return false;
+        }
+      }),
+      map((event) => event),
+    );
+}

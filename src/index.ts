@@ -1,0 +1,89 @@
+/**
+ * hmb-rx: HMB (httpmsgbus) message buses as cold RxJS Observables.
+ *
+ * This is the browser-safe entry point: it reaches no Node module. In Node, the package's `node`
+ * export condition loads `node.ts` instead, which is the same API with an undici transport.
+ *
+ * @packageDocumentation
+ */
+export { HmbClient, DEFAULT_ONE_SHOT_ATTEMPTS } from './client/hmb-client';
+export {
+  DEFAULT_HEARTBEAT_SEC,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_WATCHDOG_GRACE_MS,
+  type HmbClientOptions,
+  type HmbSubscribeOptions,
+} from './client/client-options';
+export * from './errors/index';
+export { classifyHmbError, type HmbErrorClass } from './errors/classify-hmb-error';
+
+export type {
+  HmbFeatures,
+  HmbInfo,
+  HmbStatus,
+  HmbQueueInfo,
+  HmbTopicInfo,
+  HmbSessionStatus,
+  HmbQueueStatus,
+  HmbCapability,
+} from './protocol/bus-info';
+export type { HmbFilter, HmbFilterScalar, HmbFilterValue } from './protocol/filter-types';
+export { BSON_CONTENT_TYPE, JSON_CONTENT_TYPE, type HmbFormat } from './protocol/hmb-format';
+export {
+  ANNOUNCEMENT_QUEUE,
+  EOF,
+  EOF_TYPE,
+  HEARTBEAT,
+  HEARTBEAT_TYPE,
+  NEW_QUEUE_TYPE,
+  type HmbEof,
+  type HmbFrame,
+  type HmbHeartbeat,
+  type HmbMessage,
+  type HmbNewQueueData,
+} from './protocol/message';
+export type {
+  HmbOpenAck,
+  HmbOpenParams,
+  HmbOpenQueueAck,
+  HmbQueueParams,
+} from './protocol/open-params';
+export type { HmbOutgoing } from './protocol/outgoing';
+export { formatHmbTime, parseHmbTime, HMB_TIME_PATTERN, type HmbTimeInput } from './protocol/time';
+export {
+  compileTopicPatterns,
+  isValidTopicPattern,
+  type HmbTopicMatcher,
+} from './protocol/topic-pattern';
+export { decodeJsonFrames } from './protocol/json-codec';
+export { decodeBsonFrames } from './protocol/bson-codec';
+
+export type {
+  HmbConnectionState,
+  HmbGap,
+  HmbLiveEvent,
+  HmbStateEvent,
+} from './session/connection-state';
+export type { HmbEvent } from './session/hmb-event';
+export type { HmbSubscribeParams } from './session/subscription-cursor';
+
+export {
+  backoffDelayMs,
+  retryWithBackoff,
+  DEFAULT_RETRY_FACTOR,
+  DEFAULT_RETRY_INITIAL_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  DEFAULT_SESSION_LIMIT_DELAY_MS,
+  type HmbRetryConfig,
+  type HmbRetryHooks,
+  type HmbRetryInfo,
+} from './operators/retry-with-backoff';
+export { watchdog } from './operators/watchdog';
+export { withoutHeartbeats } from './operators/without-heartbeats';
+
+export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport';
+export type {
+  HmbTransport,
+  HmbTransportRequest,
+  HmbTransportResponse,
+} from './transport/transport';

@@ -1,0 +1,115 @@
+import { Observable } from 'rxjs';
+import { HmbSessionLostError } from '../errors/session-lost-error';
+import { EOF, type HmbFrame } from '../protocol/message';
+import type { HmbConnectionState, HmbGap, HmbLiveEvent } from './connection-state';
+import { openSession } from './open-session';
+import { pollBatches } from './poll-batches';
+import type { HmbRecvPosition } from './recv-frames';
+import type { HmbSessionContext } from './session-context';
+import type { SubscriptionCursor } from './subscription-cursor';
+
+/** Reads the frames of one open session in batches (long polling, or a /stream response). */
+export type HmbBatchSource = (
+  ctx: HmbSessionContext,
+  sid: string,
+  position: () => HmbRecvPosition | undefined,
+  signal: AbortSignal,
+) => AsyncIterable<HmbFrame[]>;
+
+/** What one attempt emits: frames (EOF included, just before completing), gaps, and `live`. */
+export type HmbAttemptEvent = HmbFrame | HmbGap | HmbLiveEvent;
+
+/** Options of {@link receiveAttempt}. */
+export interface HmbAttemptOptions {
+  /** How to read a session's frames (default: long polling). */
+  readonly source?: HmbBatchSource;
+  /** Read the backlog with `keep: false` first, then reopen live (see `backlogThenLive`). */
+  readonly backlog?: { done: boolean };
+  /** Told of `opening` and `open`. */
+  readonly onState?: (state: HmbConnectionState) => void;
+  /** Failures in a row before this attempt, for the state events. */
+  readonly attempt?: () => number;
+}
+
+/**
+ * One attempt of a subscription, as a cold Observable: open a session from where the cursor stands,
+ * then read it until EOF (complete) or a failure (error). Subscribing starts it; unsubscribing
+ * aborts the request in flight at once. The retry layer above re-subscribes after transient
+ * failures, and the shared cursor makes the next attempt resume from the last delivered seq.
+ */
+export function receiveAttempt(
+  ctx: HmbSessionContext,
+  cursor: SubscriptionCursor,
+  options: HmbAttemptOptions = {},
+): Observable<HmbAttemptEvent> {
+  const source = options.source ?? pollBatches;
+  return new Observable<HmbAttemptEvent>((subscriber) => {
+    const controller = new AbortController();
+    const { signal } = controller;
+
+    const run = async (): Promise<void> => {
+      for (;;) {
+        const attempt = options.attempt?.() ?? 0;
+        options.onState?.({ type: 'opening', attempt });
+        const inBacklog = options.backlog !== undefined && !options.backlog.done;
+        const ack = await openSession(
+          ctx,
+          cursor.openParams(inBacklog ? false : undefined),
+          signal,
+        );
+        const outcome = cursor.applyAck(ack, ctx.endpoint.busUrl);
+        for (const gap of outcome.gaps) subscriber.next(gap);
+        if (outcome.reopen) continue;
+        options.onState?.({ type: 'open', sid: ack.sid, cid: ack.cid, attempt });
+
+        // The continuity suffix: the last real message this session received, whether or not
+        // it was delivered downstream (duplicates and client-side rejects count too).
+        let position: HmbRecvPosition | undefined;
+        let reachedEof = false;
+        for await (const frames of source(ctx, ack.sid, () => position, signal)) {
+          for (const frame of frames) {
+            if (subscriber.closed) return;
+            if (frame.kind === 'message') {
+              position = { queue: frame.queue, seq: frame.seq };
+              const { deliver, gap } = cursor.accept(frame);
+              if (gap !== undefined) subscriber.next(gap);
+              if (deliver) subscriber.next(frame);
+            } else if (frame.kind === 'heartbeat') {
+              subscriber.next(frame);
+            } else {
+              reachedEof = true;
+              break;
+            }
+          }
+          if (reachedEof) break;
+        }
+        if (subscriber.closed) return;
+        if (reachedEof && inBacklog && options.backlog !== undefined) {
+          // The backlog is drained: follow in real time from the next seq of every queue.
+          options.backlog.done = true;
+          subscriber.next({ kind: 'live' });
+          continue;
+        }
+        if (!reachedEof) {
+          throw new HmbSessionLostError('the session ended without EOF (server shutting down?)', {
+            bus: ctx.endpoint.busUrl,
+            sid: ack.sid,
+          });
+        }
+        subscriber.next(EOF);
+        subscriber.complete();
+        return;
+      }
+    };
+
+    run().then(
+      () => {
+        if (!subscriber.closed) subscriber.complete();
+      },
+      (error: unknown) => {
+        if (!signal.aborted) subscriber.error(error);
+      },
+    );
+    return () => controller.abort(new DOMException('unsubscribed', 'AbortError'));
+  });
+}

@@ -1,0 +1,199 @@
+import { HmbProtocolError } from '../errors/protocol-error';
+import { HmbQueueError } from '../errors/queue-error';
+import { HmbQueueNotFoundError } from '../errors/queue-not-found-error';
+import { HmbSessionLostError } from '../errors/session-lost-error';
+import type { HmbMessage } from '../protocol/message';
+import type { HmbOpenAck, HmbOpenParams, HmbQueueParams } from '../protocol/open-params';
+import type { HmbGap } from './connection-state';
+
+/** The server's per-queue text for a queue that does not exist (yet). */
+export const QUEUE_NOT_FOUND_TEXT = 'queue not found';
+
+/** What a subscription asks for: /open parameters with at least one queue. */
+export interface HmbSubscribeParams extends HmbOpenParams {
+  readonly queue: Readonly<Record<string, HmbQueueParams>>;
+}
+
+/** A client-side check of each delivered message of a queue (see `SubscriptionCursor`). */
+export type HmbMessageCheck = (message: HmbMessage) => boolean;
+
+interface QueueCursor {
+  readonly params: HmbQueueParams;
+  /** Absolute seq to ask for at the next /open; `undefined` until the first acknowledgement. */
+  next: number | undefined;
+  /** Seq of the last message received from this queue (delivered or not); duplicates are at or below it. */
+  last: number | undefined;
+  /** Whether a jump in seq means lost messages (false when topics, a filter or a time window skip some). */
+  readonly detectGaps: boolean;
+  /** Whether the server has acknowledged this queue at least once. */
+  known: boolean;
+  readonly check: HmbMessageCheck | undefined;
+}
+
+/** The outcome of applying an /open acknowledgement. */
+export interface HmbAckOutcome {
+  /** Queues whose counter went back (server restarted without persistence). */
+  readonly gaps: readonly HmbGap[];
+  /** Open again at once: a reset queue must be read from its new beginning. */
+  readonly reopen: boolean;
+}
+
+/** Options of a {@link SubscriptionCursor}. */
+export interface SubscriptionCursorOptions {
+  /** Builds a client-side check per queue (topics and filter evaluated again), or none. */
+  readonly checkFor?: (queue: string, params: HmbQueueParams) => HmbMessageCheck | undefined;
+  /** Positions to resume from (e.g. loaded from a cursor store): next seq per queue. */
+  readonly resumeFrom?: Readonly<Record<string, number>>;
+}
+
+/**
+ * The memory of one subscription across sessions: where each queue stands, so that every reopen
+ * (after a lost session, a dead link, a server restart) asks for `last delivered + 1` and nothing is
+ * lost or repeated. Also the last line of defence against duplicates (a message at or below the
+ * last seq of its queue is dropped) and the detector of gaps.
+ *
+ * After the first /open, each queue's position is absolute (the acknowledged seq), so a
+ * subscription that started at `seq: -1` does not miss what was sent while it was reconnecting.
+ */
+export class SubscriptionCursor {
+  /** The client id, once the server has given or confirmed one; reused on every reopen. */
+  cid: string | undefined;
+  private readonly queues = new Map<string, QueueCursor>();
+
+  constructor(
+    private readonly params: HmbSubscribeParams,
+    options: SubscriptionCursorOptions = {},
+  ) {
+    this.cid = params.cid;
+    for (const [name, queueParams] of Object.entries(params.queue)) {
+      const resume = options.resumeFrom?.[name];
+      this.queues.set(name, {
+        params: queueParams,
+        next: resume,
+        last: resume === undefined ? undefined : resume - 1,
+        detectGaps: detectsGaps(queueParams) && params.cid === undefined,
+        known: false,
+        check: options.checkFor?.(name, queueParams),
+      });
+    }
+  }
+
+  /** The names of the subscribed queues. */
+  queueNames(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  /**
+   * The /open parameters for the next session: the user's, with each queue's seq moved to where
+   * the subscription stands, and `keep` overridden when `keepOverride` is given.
+   */
+  openParams(keepOverride?: boolean): HmbOpenParams {
+    const queue: Record<string, HmbQueueParams> = {};
+    for (const [name, q] of this.queues) {
+      let p: HmbQueueParams = q.next === undefined ? q.params : { ...q.params, seq: q.next };
+      if (keepOverride !== undefined) p = { ...p, keep: keepOverride };
+      queue[name] = p;
+    }
+    const open: { -readonly [K in keyof HmbOpenParams]: HmbOpenParams[K] } = {
+      ...this.params,
+      queue,
+    };
+    if (this.cid !== undefined) open.cid = this.cid;
+    return open;
+  }
+
+  /**
+   * Takes in an /open acknowledgement.
+   *
+   * @throws HmbQueueNotFoundError / HmbQueueError for a queue the server refused (fatal), except a
+   *   queue that existed before and has vanished: that is a server restart without persistence,
+   *   reported as a lost session (transient) so the subscription waits for it to come back.
+   */
+  applyAck(ack: HmbOpenAck, bus?: string): HmbAckOutcome {
+    this.cid = ack.cid;
+    const gaps: HmbGap[] = [];
+    let reopen = false;
+    for (const [name, q] of this.queues) {
+      const a = ack.queue[name];
+      const context = { sid: ack.sid, queue: name, ...(bus === undefined ? {} : { bus }) };
+      if (a === undefined)
+        throw new HmbProtocolError(`the /open reply says nothing of queue ${name}`, context);
+      if (a.error !== null || a.seq === null) {
+        const text = a.error ?? 'no seq';
+        if (text === QUEUE_NOT_FOUND_TEXT && q.known) {
+          throw new HmbSessionLostError(
+            `queue ${name} has vanished (server restarted without persistence?)`,
+            context,
+          );
+        }
+        if (text === QUEUE_NOT_FOUND_TEXT)
+          throw new HmbQueueNotFoundError(`queue not found: ${name}`, context);
+        throw new HmbQueueError(`queue ${name} refused: ${text}`, text, context);
+      }
+      q.known = true;
+      if (q.next !== undefined && a.seq < q.next) {
+        // The server clamps a seq beyond its counter down to the counter (§6.3): the queue now has
+        // fewer messages than we have seen, so its history was lost. Read it from its new start.
+        gaps.push({
+          kind: 'gap',
+          queue: name,
+          expectedSeq: q.next,
+          nextSeq: a.seq,
+          reason: 'reset',
+        });
+        q.next = 0;
+        q.last = undefined;
+        reopen = true;
+      } else if (q.next === undefined) {
+        q.next = a.seq;
+      }
+    }
+    return { gaps, reopen };
+  }
+
+  /**
+   * Takes in one message from the server and says whether to deliver it (not a duplicate, passes
+   * the client-side check) and whether seqs were skipped before it.
+   */
+  accept(message: HmbMessage): { deliver: boolean; gap: HmbGap | undefined } {
+    const q = this.queues.get(message.queue);
+    if (q === undefined) return { deliver: true, gap: undefined };
+    if (q.last !== undefined && message.seq <= q.last) return { deliver: false, gap: undefined };
+    const expected = q.last !== undefined ? q.last + 1 : q.next;
+    const gap: HmbGap | undefined =
+      q.detectGaps && expected !== undefined && message.seq > expected
+        ? {
+            kind: 'gap',
+            queue: message.queue,
+            expectedSeq: expected,
+            nextSeq: message.seq,
+            reason: 'skipped',
+          }
+        : undefined;
+    q.last = message.seq;
+    q.next = message.seq + 1;
+    return { deliver: q.check === undefined || q.check(message), gap };
+  }
+
+  /** The next seq of every queue whose position is known, e.g. for a cursor store. */
+  positions(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, q] of this.queues) if (q.next !== undefined) out[name] = q.next;
+    return out;
+  }
+}
+
+// Seq jumps are normal where the server skips messages on purpose.
+function detectsGaps(params: HmbQueueParams): boolean {
+  const allTopics =
+    params.topics === undefined ||
+    params.topics.length === 0 ||
+    params.topics.every((t) => t === '*');
+  return (
+    allTopics &&
+    params.filter === undefined &&
+    params.starttime === undefined &&
+    params.endtime === undefined &&
+    params.seedlink !== true
+  );
+}

@@ -1,0 +1,34 @@
+import { HmbNetworkError } from '../errors/network-error';
+import { HmbTimeoutError } from '../errors/timeout-error';
+
+/**
+ * Turns whatever a socket, fetch or undici threw into an hmb-rx error, unless the request was
+ * aborted on purpose: then the abort reason is returned unchanged so callers can tell a
+ * cancellation (or their own timeout) from a failure.
+ */
+export function toTransportError(
+  cause: unknown,
+  method: string,
+  url: string,
+  signal: AbortSignal,
+): unknown {
+  if (signal.aborted) return signal.reason;
+  const code = errorCode(cause);
+  const what = `${method} ${url}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+    return new HmbTimeoutError(`connect timeout: ${what}`, { method, url, cause });
+  }
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  const reason = code !== undefined && !detail.includes(code) ? `${detail} (${code})` : detail;
+  return new HmbNetworkError(`request failed: ${what}: ${reason}`, { method, url, cause });
+}
+
+// undici and Node put the useful code on the error or on its cause (fetch wraps it in a TypeError).
+function errorCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,67 @@
+/**
+ * One HTTP exchange as the session layer asks for it. The transport knows nothing of HMB: it moves
+ * bytes, honours the signal and reports failures as typed errors.
+ */
+export interface HmbTransportRequest {
+  readonly method: 'GET' | 'POST';
+  /** The full URL, e.g. `http://127.0.0.1:8000/test/recv/SID`. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string;
+  /**
+   * Aborting it cancels the request at any point (connecting, waiting for the first byte of a long
+   * poll, reading the body) and releases the socket. The transport rejects with the signal's reason.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** A response whose headers have arrived; the body is read as it comes. */
+export interface HmbTransportResponse {
+  readonly status: number;
+  /** A response header, by lower-case name. */
+  header(name: string): string | undefined;
+  /**
+   * The body, decompressed if the server or a proxy compressed it, as chunks in arrival order.
+   * Iterate it once. Breaking out of the loop releases the connection.
+   */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * How hmb-rx talks HTTP. Two implementations ship: `UndiciTransport` for Node (keep-alive pool,
+ * TLS options, gzip) and `FetchTransport` for browsers and any runtime with `fetch`. Tests and
+ * applications may plug in their own.
+ *
+ * Failures below HTTP must reject with `HmbNetworkError` (or `HmbTimeoutError` for a connect
+ * timeout); an aborted request rejects with the signal's reason.
+ */
+export interface HmbTransport {
+  request(request: HmbTransportRequest): Promise<HmbTransportResponse>;
+  /** Releases pooled connections. Requests after close fail. */
+  close(): Promise<void>;
+}
+
+/** Reads a whole body into one byte array. */
+export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+const utf8 = new TextDecoder();
+
+/** Reads a whole body as UTF-8 text. */
+export async function readBodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  return utf8.decode(await readBody(body));
+}

@@ -1,0 +1,121 @@
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import type { ConnectionOptions } from 'node:tls';
+import { HmbClosedError } from '../errors/closed-error';
+import { toTransportError } from './network-failure';
+import type { HmbTransport, HmbTransportRequest, HmbTransportResponse } from './transport';
+
+/** How long to wait for a TCP (and TLS) connection, in milliseconds. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long an idle pooled connection is kept for reuse, in milliseconds. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** Connections per origin: one per concurrent long poll plus room for /send and /info. */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
+
+/** Options for {@link UndiciTransport}. */
+export interface UndiciTransportOptions {
+  /** TCP+TLS connect timeout in ms (default {@link DEFAULT_CONNECT_TIMEOUT_MS}). */
+  readonly connectTimeoutMs?: number;
+  /** Idle keep-alive in ms (default {@link DEFAULT_KEEP_ALIVE_TIMEOUT_MS}). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Maximum connections per origin (default {@link DEFAULT_CONNECTIONS_PER_ORIGIN}). */
+  readonly connections?: number;
+  /** TLS options for HTTPS buses: a private CA, client certificates, `rejectUnauthorized`. */
+  readonly tls?: Pick<
+    ConnectionOptions,
+    'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'
+  >;
+  /** Use this dispatcher instead of creating an Agent (it is not closed by {@link UndiciTransport.close}). */
+  readonly dispatcher?: Dispatcher;
+}
+
+/**
+ * The Node transport: undici with a keep-alive connection pool, connect timeouts, TLS options and
+ * transparent gzip/deflate/brotli decoding (the original server never compresses, but a reverse
+ * proxy in front of it may). Header and body timeouts are off, because an HMB long poll sends no
+ * byte at all, not even headers, until data or a heartbeat is ready; hmb-rx detects dead links with
+ * its heartbeat watchdog instead.
+ *
+ * @example
+ * ```ts
+ * import { HmbClient, UndiciTransport } from 'hmb-rx';
+ * const transport = new UndiciTransport({ tls: { ca: fs.readFileSync('ca.pem') } });
+ * const client = new HmbClient('https://hmb.example.org/test', { transport });
+ * ```
+ */
+export class UndiciTransport implements HmbTransport {
+  private readonly dispatcher: Dispatcher;
+  private readonly owned: Agent | undefined;
+  private closed = false;
+
+  constructor(options: UndiciTransportOptions = {}) {
+    if (options.dispatcher !== undefined) {
+      this.dispatcher = options.dispatcher;
+      this.owned = undefined;
+    } else {
+      const agent = new Agent({
+        connections: options.connections ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        connect: {
+          timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          ...options.tls,
+        },
+      });
+      this.owned = agent;
+      this.dispatcher = agent.compose(interceptors.decompress());
+    }
+  }
+
+  async request(req: HmbTransportRequest): Promise<HmbTransportResponse> {
+    const { method, url, headers, body, signal } = req;
+    if (this.closed)
+      throw new HmbClosedError(`transport closed: ${method} ${url}`, { method, url });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method,
+        headers,
+        body: body === undefined ? null : body,
+        signal,
+        dispatcher: this.dispatcher,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+    } catch (cause) {
+      throw toTransportError(cause, method, url, signal);
+    }
+    const responseHeaders = response.headers;
+    return {
+      status: response.statusCode,
+      header: (name) => {
+        const value = responseHeaders[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(', ') : value;
+      },
+      body: bodyChunks(response.body, method, url, signal),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // destroy, not close: close() would wait for long polls that may never end on their own.
+    await this.owned?.destroy();
+  }
+}
+
+async function* bodyChunks(
+  body: Dispatcher.ResponseData['body'],
+  method: string,
+  url: string,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of body) yield chunk as Uint8Array;
+  } catch (cause) {
+    throw toTransportError(cause, method, url, signal);
+  } finally {
+    // Leaving early (abort, decode error) must free the socket rather than leave it half read.
+    if (!body.destroyed) body.destroy();
+  }
+}
