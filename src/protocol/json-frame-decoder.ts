@@ -14,7 +14,7 @@ const Scan = {
   keyStart: 7,
   done: 8,
 } as const;
-type State = (typeof Scan)[keyof typeof enum_];
+type State = (typeof Scan)[keyof typeof Scan];
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;

@@ -1,0 +1,54 @@
+import { TestScheduler } from 'rxjs/testing';
+import { HmbTimeoutError } from '../../src/errors/timeout-error';
+import { watchdog } from '../../src/operators/watchdog';
+
+function scheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+describe('operators: watchdog', () => {
+  const dead = new HmbTimeoutError('nothing received');
+
+  it('watchdog: passes values through while they keep coming within the margin', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const source = cold('a 9ms b 9ms c 9ms |');
+      expectObservable(source.pipe(watchdog(10, () => dead, ts))).toBe('a 9ms b 9ms c 9ms |');
+    });
+  });
+
+  it('watchdog: fails with the given error after a silence, and unsubscribes the source (aborting its request)', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('a 5ms b 30ms c');
+      expectObservable(source.pipe(watchdog(10, () => dead, ts))).toBe('a 5ms b 9ms #', undefined, dead);
+      expectSubscriptions(source.subscriptions).toBe('^ 15ms !');
+    });
+  });
+
+  it('watchdog: counts the silence from subscription too', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const source = cold('20ms a');
+      expectObservable(source.pipe(watchdog(10, () => dead, ts))).toBe('10ms #', undefined, dead);
+    });
+  });
+
+  it('watchdog: a zero or infinite margin disables it', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const source = cold('100ms a |');
+      expectObservable(source.pipe(watchdog(0, () => dead, ts))).toBe('100ms a |');
+      expectObservable(source.pipe(watchdog(Infinity, () => dead, ts))).toBe('100ms a |');
+    });
+  });
+
+  it('watchdog: unsubscribing clears its timer', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-');
+      expectObservable(source.pipe(watchdog(10, () => dead, ts)), '^ 5ms !').toBe('');
+      expectSubscriptions(source.subscriptions).toBe('^ 5ms !');
+    });
+  });
+});
