@@ -1,0 +1,212 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { BusStorage } from '../bus-storage';
+import type { HmbServerLogger } from '../log-event';
+import { Queue } from '../queue';
+import type { StoredMessage } from '../stored-message';
+import { safeFileName } from './file-names';
+import { decodeMessageRecord, messageRecord, queueNameRecord, RecordKind } from './message-record';
+import { QueueLog } from './queue-log';
+import { scanRecords } from './record-framing';
+
+/** The file in each bus directory that holds the bus's real name. */
+const BUS_NAME_FILE = 'bus-name';
+const LOG_SUFFIX = '.log';
+/** Compaction keeps the log under about this many times `queueLimit` records. */
+const COMPACT_FACTOR = 2;
+/** Small queues are not compacted below this many records (not worth a rewrite). */
+const COMPACT_MIN_RECORDS = 1_024;
+
+/** Settings of a {@link PersistStore}. */
+export interface PersistOptions {
+  readonly queueLimit: number;
+  readonly fsyncIntervalMs: number;
+  readonly logger: HmbServerLogger;
+}
+
+/** A bus as found on disk at start. */
+export interface LoadedBus {
+  readonly name: string;
+  readonly queues: Queue[];
+}
+
+/**
+ * The message store under `persistDir`: one directory per bus, one append-only log per queue
+ * (ANNOUNCEMENT included). At start every log is read, a torn or corrupt tail is cut off, and the
+ * last `queueLimit` messages per queue are loaded. Logs are written and fsynced on a timer and at
+ * close, and compacted when they hold far more records than `queueLimit`.
+ */
+export class PersistStore {
+  private readonly logs = new Set<QueueLog>();
+  private readonly loaded: LoadedBus[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private readonly busDirs = new Map<string, string>();
+
+  private constructor(
+    private readonly root: string,
+    private readonly options: PersistOptions,
+  ) {
+    this.timer = setInterval(() => void this.flushAll(), options.fsyncIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Opens (creating it if needed) and loads the store. */
+  static async open(root: string, options: PersistOptions): Promise<PersistStore> {
+    mkdirSync(root, { recursive: true });
+    const store = new PersistStore(root, options);
+    try {
+      store.load();
+    } catch (err) {
+      clearInterval(store.timer);
+      throw err;
+    }
+    return Promise.resolve(store);
+  }
+
+  /** The buses found at start, with their queues filled. */
+  loadedBuses(): readonly LoadedBus[] {
+    return this.loaded;
+  }
+
+  private load(): void {
+    for (const entry of readdirSync(this.root, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const dir = join(this.root, entry.name);
+      const nameFile = join(dir, BUS_NAME_FILE);
+      if (!existsSync(nameFile)) continue;
+      const busName = readFileSync(nameFile, 'utf8');
+      this.busDirs.set(busName, dir);
+      const queues: Queue[] = [];
+      for (const file of readdirSync(dir)) {
+        if (!file.endsWith(LOG_SUFFIX)) continue;
+        const queue = this.loadQueue(busName, join(dir, file));
+        if (queue !== undefined) queues.push(queue);
+      }
+      this.loaded.push({ name: busName, queues });
+    }
+  }
+
+  private loadQueue(bus: string, path: string): Queue | undefined {
+    const data = readFileSync(path);
+    const scan = scanRecords(data);
+    let good = scan.payloads.length;
+    let goodBytes = scan.goodBytes;
+    let problem = scan.problem;
+    const header = scan.payloads[0];
+    if (header === undefined || header[0] !== RecordKind.QueueName) {
+      this.truncate(path, data.length, 0, problem ?? 'missing header');
+      return undefined;
+    }
+    const queue = new Queue(header.subarray(1).toString('utf8'), this.options.queueLimit);
+    let offset = 8 + header.length;
+    for (let i = 1; i < scan.payloads.length; i++) {
+      const payload = scan.payloads[i]!;
+      try {
+        if (payload[0] !== RecordKind.Message) throw new Error('unknown record kind');
+        queue.put(decodeMessageRecord(queue.name, payload.subarray(1)));
+      } catch (err) {
+        // A record that frames and checksums fine but does not decode: stop there as well.
+        good = i;
+        goodBytes = offset;
+        problem = err instanceof Error ? err.message : String(err);
+        break;
+      }
+      offset += 8 + payload.length;
+    }
+    if (problem !== undefined) this.truncate(path, data.length, goodBytes, problem);
+    const log = new QueueLog(path, good, (message, cause) =>
+      this.options.logger({ type: 'storage-error', message, cause }),
+    );
+    this.logs.add(log);
+    this.queueLogs(bus).set(queue.name, log);
+    this.options.logger({ type: 'storage-loaded', bus, queue: queue.name, messages: queue.size });
+    return queue;
+  }
+
+  private truncate(path: string, size: number, bytes: number, reason: string): void {
+    truncateSync(path, bytes);
+    this.options.logger({
+      type: 'storage-recovered',
+      file: path,
+      droppedBytes: size - bytes,
+      reason,
+    });
+  }
+
+  private readonly logsByBus = new Map<string, Map<string, QueueLog>>();
+
+  private queueLogs(bus: string): Map<string, QueueLog> {
+    let map = this.logsByBus.get(bus);
+    if (map === undefined) this.logsByBus.set(bus, (map = new Map()));
+    return map;
+  }
+
+  private busDir(bus: string): string {
+    let dir = this.busDirs.get(bus);
+    if (dir === undefined) {
+      dir = join(this.root, safeFileName(bus));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, BUS_NAME_FILE), bus, { flush: true });
+      this.busDirs.set(bus, dir);
+    }
+    return dir;
+  }
+
+  private logFor(bus: string, queue: Queue): QueueLog {
+    const logs = this.queueLogs(bus);
+    let log = logs.get(queue.name);
+    if (log === undefined) {
+      const path = join(this.busDir(bus), `${safeFileName(queue.name)}${LOG_SUFFIX}`);
+      log = new QueueLog(path, 0, (message, cause) =>
+        this.options.logger({ type: 'storage-error', message, cause }),
+      );
+      log.append(queueNameRecord(queue.name));
+      logs.set(queue.name, log);
+      this.logs.add(log);
+    }
+    return log;
+  }
+
+  /** The storage hooks of one bus. */
+  busStorage(bus: string): BusStorage {
+    return {
+      queueCreated: (queue: Queue) => void this.logFor(bus, queue),
+      stored: (queue: Queue, msg: StoredMessage) => this.stored(bus, queue, msg),
+    };
+  }
+
+  private stored(bus: string, queue: Queue, msg: StoredMessage): void {
+    const log = this.logFor(bus, queue);
+    log.append(messageRecord(msg));
+    const limit = Math.max(COMPACT_FACTOR * this.options.queueLimit, COMPACT_MIN_RECORDS);
+    if (log.records > limit) {
+      const snapshot = [queueNameRecord(queue.name), ...[...queue.held()].map(messageRecord)];
+      void log
+        .compact(snapshot)
+        .then(() =>
+          this.options.logger({
+            type: 'storage-compacted',
+            file: log.path,
+            records: snapshot.length,
+          }),
+        );
+    }
+  }
+
+  private async flushAll(): Promise<void> {
+    await Promise.all([...this.logs].map((log) => log.flush()));
+  }
+
+  /** Stops the timer, writes and fsyncs everything, closes the files. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.logs].map((log) => log.close()));
+  }
+}

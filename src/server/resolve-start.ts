@@ -1,0 +1,41 @@
+import type { Queue } from './queue';
+import type { OpenQueueParams } from './wire/decode-open';
+import { compareGoTime } from './wire/go-time';
+
+/** SeedLink sequence numbers have 24 bits and wrap. */
+const SEEDLINK_MODULUS = 2 ** 24;
+
+/**
+ * The seq a subscription starts at and the /open ack reports (notes §6.3): a negative seq counts
+ * back from the next one (-1 is the next new message), floored at 0; a seq beyond the next one is
+ * clamped to it (the original's `-d` has no effect on queues created by sending, and we do not
+ * offer it); a seq older than the ring is kept as asked. With `seedlink`, the seq is a 24-bit
+ * number: the latest seq at or before the next one with those low 24 bits.
+ *
+ * With a `starttime`, the start moves forward over the messages that end at or before it, to the
+ * last of them (so the ack may name a message that is then skipped, notes §6.7, §16.7).
+ */
+export function resolveStart(queue: Queue, params: OpenQueueParams): number {
+  const next = queue.next;
+  const requested = params.seq ?? -1;
+  let start: number;
+  if (params.seedlink && requested >= 0) {
+    const low = requested % SEEDLINK_MODULUS;
+    start = next - ((((next - low) % SEEDLINK_MODULUS) + SEEDLINK_MODULUS) % SEEDLINK_MODULUS);
+    if (start < 0) start = low <= next ? low : next;
+  } else if (requested < 0) {
+    start = Math.max(0, next + requested + 1);
+  } else {
+    start = Math.min(requested, next);
+  }
+  if (params.starttime !== null) {
+    const from = Math.max(start, queue.oldestSeq() ?? next);
+    for (let seq = from; seq < next; seq++) {
+      const msg = queue.get(seq);
+      if (msg?.endtime === undefined) continue;
+      if (compareGoTime(msg.endtime, params.starttime) > 0) break;
+      start = seq;
+    }
+  }
+  return start;
+}

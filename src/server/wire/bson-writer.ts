@@ -1,0 +1,150 @@
+import { BsonType } from './bson-reader';
+
+const INITIAL_BYTES = 256;
+
+/**
+ * Builds BSON documents into one growing buffer. Written by hand rather than with js-bson so that
+ * numbers become exactly the BSON types the original server writes (seq as int64, JSON numbers as
+ * doubles) and raw payload bytes can be spliced in without decoding them.
+ */
+export class BsonWriter {
+  private buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  private pos = 0;
+  private readonly openDocs: number[] = [];
+
+  private ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + extra) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Opens a document (top level or as the value of the element just named). */
+  beginDocument(): this {
+    this.ensure(4);
+    this.openDocs.push(this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  /** Closes the innermost open document and fills in its length. */
+  endDocument(): this {
+    this.ensure(1);
+    this.buf[this.pos++] = 0;
+    const start = this.openDocs.pop()!;
+    this.buf.writeInt32LE(this.pos - start, start);
+    return this;
+  }
+
+  /** Writes an element header: the type byte and the name as a C string. */
+  name(type: number, name: string): this {
+    const len = Buffer.byteLength(name, 'utf8');
+    this.ensure(len + 2);
+    this.buf[this.pos++] = type;
+    this.pos += this.buf.write(name, this.pos, 'utf8');
+    this.buf[this.pos++] = 0;
+    return this;
+  }
+
+  string(name: string, value: string): this {
+    this.name(BsonType.String, name);
+    const len = Buffer.byteLength(value, 'utf8');
+    this.ensure(len + 5);
+    this.buf.writeInt32LE(len + 1, this.pos);
+    this.pos += 4;
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+    this.buf[this.pos++] = 0;
+    return this;
+  }
+
+  int64(name: string, value: number | bigint): this {
+    this.name(BsonType.Int64, name);
+    this.ensure(8);
+    this.buf.writeBigInt64LE(BigInt(value), this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  int32(name: string, value: number): this {
+    this.name(BsonType.Int32, name);
+    this.ensure(4);
+    this.buf.writeInt32LE(value, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  double(name: string, value: number): this {
+    this.name(BsonType.Double, name);
+    this.ensure(8);
+    this.buf.writeDoubleLE(value, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
+  bool(name: string, value: boolean): this {
+    this.name(BsonType.Boolean, name);
+    this.ensure(1);
+    this.buf[this.pos++] = value ? 1 : 0;
+    return this;
+  }
+
+  null(name: string): this {
+    return this.name(BsonType.Null, name);
+  }
+
+  /** Writes an element whose value is given as raw BSON bytes of type `type`. */
+  raw(name: string, type: number, value: Uint8Array): this {
+    this.name(type, name);
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+
+  /** Appends bytes as they are (e.g. a whole cached document). */
+  bytes(value: Uint8Array): this {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+    return this;
+  }
+
+  /**
+   * Writes a value decoded from JSON the way the original re-encodes it: numbers as doubles,
+   * objects as documents (keys in their order), arrays as arrays. `undefined` is left out; a key
+   * holding a NUL byte cannot be a BSON name and is left out too.
+   */
+  jsonValue(name: string, value: unknown): this {
+    switch (typeof value) {
+      case 'string':
+        return this.string(name, value);
+      case 'number':
+        return this.double(name, value);
+      case 'boolean':
+        return this.bool(name, value);
+      case 'object': {
+        if (value === null) return this.null(name);
+        if (Array.isArray(value)) {
+          this.name(BsonType.Array, name).beginDocument();
+          for (let i = 0; i < value.length; i++) this.jsonValue(String(i), value[i]);
+          return this.endDocument();
+        }
+        this.name(BsonType.Document, name).beginDocument();
+        const obj = value as Record<string, unknown>;
+        for (const key of Object.keys(obj)) {
+          if (!key.includes('\0')) this.jsonValue(key, obj[key]);
+        }
+        return this.endDocument();
+      }
+      default:
+        return this;
+    }
+  }
+
+  /** The bytes written so far (a copy, so the writer can be dropped). */
+  finish(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+}
