@@ -87,3 +87,29 @@ export type {
   HmbTransportRequest,
   HmbTransportResponse,
 } from './transport/transport';
+
+export {
+  compileFilter,
+  MAX_FILTER_CLAUSES,
+  MAX_FILTER_DEPTH,
+  type CompileFilterOptions,
+  type HmbFilterPredicate,
+  type HmbFilterTarget,
+} from './protocol/filter/index';
+export { BsonFrameDecoder } from './protocol/bson-frame-decoder';
+export { JsonFrameDecoder } from './protocol/json-frame-decoder';
+export type { HmbFrameDecoder } from './protocol/frame-decoder';
+export { RESERVED_TYPES } from './protocol/outgoing-wire';
+export { AUTO_STREAM_FAILURES_BEFORE_POLL, type HmbReceiveMode } from './session/batch-source';
+
+export { DEFAULT_SEND_ATTEMPTS } from './client/hmb-client';
+export { HmbSink } from './sink/hmb-sink';
+export type { HmbSendResult, HmbSinkSummary } from './sink/send-result';
+export {
+  DEFAULT_SINK_KEEP_ALIVE_SEC,
+  DEFAULT_SINK_MAX_BATCH_BYTES,
+  DEFAULT_SINK_MAX_BATCH_MESSAGES,
+  DEFAULT_SINK_MAX_BUFFERED_MESSAGES,
+  type HmbSinkOptions,
+  type HmbUncertainPolicy,
+} from './sink/sink-options';

@@ -18,6 +18,8 @@ export interface ReverseProxyOptions {
   readonly requireHeader?: { name: string; value: string };
   /** Gzip every response body when the client accepts gzip (flushed per chunk, so long polls and streams still flow). */
   readonly gzip?: boolean;
+  /** Hold each answer until it is complete (like a proxy with response buffering): a /stream never gets through. */
+  readonly buffer?: boolean;
   /** Serve HTTPS with this key and certificate. */
   readonly tls?: { key: string; cert: string };
 }
@@ -64,7 +66,15 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
           options.gzip === true &&
           /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) &&
           up.statusCode !== 204;
-        if (gzip) {
+        if (options.buffer === true) {
+          const chunks: Buffer[] = [];
+          up.on('data', (c: Buffer) => chunks.push(c));
+          up.on('end', () => {
+            delete headers['transfer-encoding'];
+            headers['content-length'] = String(Buffer.concat(chunks).length);
+            res.writeHead(up.statusCode ?? 502, headers).end(Buffer.concat(chunks));
+          });
+        } else if (gzip) {
           delete headers['content-length'];
           headers['content-encoding'] = 'gzip';
           res.writeHead(up.statusCode ?? 502, headers);

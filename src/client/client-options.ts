@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { HmbRetryConfig } from '../operators/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
+import type { HmbReceiveMode } from '../session/batch-source';
 import type { HmbConnectionState, HmbGap } from '../session/connection-state';
 import type { HmbTransport } from '../transport/transport';
 
@@ -34,6 +35,8 @@ export interface HmbClientOptions {
    * messages through that its own rules exclude (`$nin`, several topic patterns); this drops them.
    */
   readonly recheck?: boolean;
+  /** Defaults for every subscription of this client (each call's options win). */
+  readonly subscribeDefaults?: HmbSubscribeOptions;
 }
 
 /** Options of one subscription ({@link HmbClient.subscribe}, {@link HmbClient.events}). */
@@ -58,6 +61,18 @@ export interface HmbSubscribeOptions {
    * next seq of every queue, in one Observable with no gap and no duplicate at the seam.
    */
   readonly backlogThenLive?: boolean;
+  /**
+   * How to read sessions: `poll` (default, /recv long polls), `stream` (one endless /stream
+   * response: lower latency, fewer requests), or `auto` (stream when /features lists STREAM, and
+   * fall back to polling when streams deliver nothing, e.g. behind a buffering proxy).
+   */
+  readonly transport?: HmbReceiveMode;
+  /**
+   * Wait for queues that do not exist yet instead of failing with `HmbQueueNotFoundError`: the
+   * subscription listens to ANNOUNCEMENT and reopens when a NEW_QUEUE message names one of them
+   * (it never creates queues by sending anything). A queue that appears is read from its first seq.
+   */
+  readonly waitForQueues?: boolean;
   /** Scheduler for backoff waits and the watchdog (tests pass a TestScheduler). */
   readonly scheduler?: SchedulerLike;
 }

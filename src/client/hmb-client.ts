@@ -7,7 +7,9 @@ import type { HmbFeatures, HmbInfo, HmbStatus } from '../protocol/bus-info';
 import { featuresFromWire, infoFromWire, statusFromWire } from '../protocol/bus-info-wire';
 import type { HmbHeartbeat, HmbMessage } from '../protocol/message';
 import type { HmbQueueParams } from '../protocol/open-params';
+import { compileFilter, type HmbFilterPredicate } from '../protocol/filter/index';
 import { compileTopicPatterns } from '../protocol/topic-pattern';
+import { batchSourceFor, type HmbReceiveMode } from '../session/batch-source';
 import { parseBusEndpoint } from '../session/bus-endpoint';
 import type { HmbConnectionState } from '../session/connection-state';
 import { fromAbortable } from '../session/from-abortable';
@@ -20,6 +22,11 @@ import {
   type HmbMessageCheck,
   type HmbSubscribeParams,
 } from '../session/subscription-cursor';
+import type { HmbOutgoing } from '../protocol/outgoing';
+import { encodeOutgoing } from '../protocol/outgoing-wire';
+import { HmbSink } from '../sink/hmb-sink';
+import type { HmbSendResult } from '../sink/send-result';
+import type { HmbSinkOptions } from '../sink/sink-options';
 import { FetchTransport } from '../transport/fetch-transport';
 import type { HmbTransport } from '../transport/transport';
 import {
@@ -29,6 +36,9 @@ import {
   type HmbClientOptions,
   type HmbSubscribeOptions,
 } from './client-options';
+
+/** Attempts of one batch of {@link HmbClient.send} before it fails. */
+export const DEFAULT_SEND_ATTEMPTS = 5;
 
 /** Attempts of one-shot calls (/info, /features, /status) before their error is passed on. */
 export const DEFAULT_ONE_SHOT_ATTEMPTS = 3;
@@ -172,6 +182,96 @@ export class HmbClient {
     );
   }
 
+  /**
+   * A sink for publishing: an RxJS Observer with batching, ordering, retries and results.
+   *
+   * @example
+   * ```ts
+   * const sink = client.sink<{ magnitude: number }>();
+   * from(alerts).pipe(map((a) => ({ type: 'SYSTEM_ALERT', queue: 'SYSTEM_ALERT', data: a }))).subscribe(sink);
+   * console.log(await sink.done); // { sent: 3, failed: 0, … }
+   * ```
+   */
+  sink<T = unknown>(options: HmbSinkOptions = {}): HmbSink<T> {
+    return new HmbSink<T>(this.context, {
+      ...options,
+      defaultMaxAttempts: Infinity,
+      retry: { ...this.options.retry, ...options.retry },
+    });
+  }
+
+  /**
+   * Sends one message or several, once: a cold Observable that opens a session, sends (in batches,
+   * with retries), emits one `sent` result per batch and completes. Every message is checked
+   * before anything is sent; an invalid one errors the Observable with `HmbInvalidMessageError`.
+   * A batch the server refuses, or that cannot be confirmed, errors it with `HmbSendError`.
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(client.send({ type: 'TEST', queue: 'myqueue', data: { msg: 'hello' } }));
+   * ```
+   */
+  send<T = unknown>(
+    messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
+    options: HmbSinkOptions = {},
+  ): Observable<HmbSendResult<T>> {
+    return new Observable<HmbSendResult<T>>((subscriber) => {
+      const list: readonly HmbOutgoing<T>[] = Array.isArray(messages)
+        ? messages
+        : [messages as HmbOutgoing<T>];
+      const format = options.format ?? this.context.format;
+      try {
+        for (const m of list) encodeOutgoing(m, format);
+      } catch (error) {
+        subscriber.error(error);
+        return undefined;
+      }
+      const sink = new HmbSink<T>(this.context, {
+        keepAliveSec: 0,
+        ...options,
+        defaultMaxAttempts: DEFAULT_SEND_ATTEMPTS,
+        retry: { ...this.options.retry, ...options.retry },
+      });
+      const results = sink.results.subscribe((result) => {
+        if (result.kind === 'sent') subscriber.next(result);
+        else subscriber.error(result.error);
+      });
+      sink.done.then(
+        () => subscriber.complete(),
+        () => undefined,
+      );
+      for (const m of list) sink.next(m);
+      sink.complete();
+      return () => {
+        results.unsubscribe();
+        sink.abort();
+      };
+    });
+  }
+
+  /**
+   * Sends one message, like the Python client's `send_msg(mtype, queue, data, topic)`.
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(client.sendMsg('TEST', 'myqueue', { field1: 'value1' }));
+   * ```
+   */
+  sendMsg<T = unknown>(
+    type: string,
+    queue: string,
+    data?: T,
+    topic?: string,
+  ): Observable<HmbSendResult<T>> {
+    const message: HmbOutgoing<T> = {
+      type,
+      queue,
+      ...(data === undefined ? {} : { data }),
+      ...(topic === undefined || topic === null ? {} : { topic }),
+    };
+    return this.send<T>(message);
+  }
+
   /** Releases the connection pool. Subscriptions still running fail. */
   close(): Promise<void> {
     return this.context.transport.close();
@@ -185,15 +285,30 @@ export class HmbClient {
     return defer(() => fromAbortable(call)).pipe(retryWithBackoff(retry));
   }
 
+  /** Whether the server offers /stream: asked once per client, on the first `auto` subscription. */
+  private streamOffered(signal: AbortSignal): Promise<boolean> {
+    this.streamSupport ??= getJson(this.context, 'features', signal).then(
+      (doc) => featuresFromWire(doc).capabilities.includes('STREAM'),
+      (error: unknown) => {
+        this.streamSupport = undefined;
+        throw error;
+      },
+    );
+    return this.streamSupport;
+  }
+
+  private streamSupport: Promise<boolean> | undefined;
+
   private eventStream(
     params: HmbSubscribeParams,
-    options: HmbSubscribeOptions,
+    callOptions: HmbSubscribeOptions,
     withStates: boolean,
   ): Observable<HmbEvent> {
+    const options: HmbSubscribeOptions = { ...this.options.subscribeDefaults, ...callOptions };
     return new Observable<HmbEvent>((subscriber) => {
       let effective: HmbSubscribeParams;
       try {
-        effective = this.effectiveParams(params);
+        effective = this.effectiveParams(params, options.transport ?? 'poll');
       } catch (error) {
         subscriber.error(error);
         return undefined;
@@ -203,18 +318,25 @@ export class HmbClient {
         if (withStates && !subscriber.closed) subscriber.next({ kind: 'state', state });
       };
       const checkFor = this.checkFor();
-      const cursor = new SubscriptionCursor(effective, checkFor === undefined ? {} : { checkFor });
+      const cursor = new SubscriptionCursor(effective, {
+        ...(checkFor === undefined ? {} : { checkFor }),
+        waitForQueues: options.waitForQueues === true,
+      });
       const heartbeatSec = effective.heartbeat ?? 0;
       const silenceMs =
         heartbeatSec > 0
           ? heartbeatSec * 1500 + DEFAULT_WATCHDOG_GRACE_MS
           : (options.readTimeoutMs ?? 0);
       let failures = 0;
+      const source = batchSourceFor(options.transport ?? 'poll', (signal) =>
+        this.streamOffered(signal),
+      );
       const retry = options.retry === undefined ? this.options.retry : options.retry;
       const scheduler = options.scheduler;
 
       const attempts$ = defer(() =>
         receiveAttempt(this.context, cursor, {
+          source,
           onState: emitState,
           attempt: () => failures,
           ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
@@ -271,7 +393,7 @@ export class HmbClient {
   }
 
   /** The user's parameters, checked, with the default heartbeat filled in. */
-  private effectiveParams(params: HmbSubscribeParams): HmbSubscribeParams {
+  private effectiveParams(params: HmbSubscribeParams, mode: HmbReceiveMode): HmbSubscribeParams {
     if (
       typeof params !== 'object' ||
       params === null ||
@@ -285,13 +407,12 @@ export class HmbClient {
     const names = Object.keys(params.queue);
     if (names.length === 0) throw new HmbBadParamError('subscribe needs at least one queue');
     for (const name of names) {
-      if (name.includes('/')) {
-        // The continuity suffix /recv/sid/queue/seq cannot carry such a name (notes §7.3).
+      if (name.includes('/') && mode !== 'stream') {
+        // The continuity suffix /recv/sid/queue/seq cannot carry such a name (notes §7.3); a
+        // stream needs no suffix (it reconnects by opening a new session).
         throw new HmbBadParamError(
-          `queue name ${JSON.stringify(name)} contains "/": it cannot be polled`,
-          {
-            queue: name,
-          },
+          `queue name ${JSON.stringify(name)} contains "/": it cannot be polled, use transport 'stream'`,
+          { queue: name },
         );
       }
     }
@@ -304,9 +425,24 @@ export class HmbClient {
     ((queue: string, p: HmbQueueParams) => HmbMessageCheck | undefined) | undefined {
     if (this.options.recheck === false) return undefined;
     return (_queue, p) => {
-      if (p.topics === undefined || p.topics.length === 0) return undefined;
-      const topicOk = compileTopicPatterns(p.topics);
-      return (m) => topicOk(m.topic);
+      const topicOk =
+        p.topics === undefined || p.topics.length === 0
+          ? undefined
+          : compileTopicPatterns(p.topics);
+      let filterOk: HmbFilterPredicate | undefined;
+      if (p.filter !== undefined) {
+        try {
+          // regex on: if the server took a $regex, it offers REGEX.
+          filterOk = compileFilter(p.filter, { regex: true });
+        } catch {
+          // The server judges the filter (and reports its error); nothing to check again here.
+        }
+      }
+      if (topicOk === undefined && filterOk === undefined) return undefined;
+      return (m) =>
+        (topicOk === undefined || topicOk(m.topic)) &&
+        (filterOk === undefined ||
+          filterOk(m as { type: string; sender?: string; data?: unknown }));
     };
   }
 }

@@ -47,6 +47,7 @@ export function classifyHmbError(error: unknown): HmbErrorClass {
           'HMB_ERR_SEND',
           'HMB_ERR_BUFFER_FULL',
           'HMB_ERR_CLOSED',
+          'HMB_ERR_TLS',
         ),
       },
       () => 'fatal',

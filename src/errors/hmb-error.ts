@@ -10,6 +10,7 @@ export type HmbErrorCode =
   | 'HMB_ERR_DECODE'
   | 'HMB_ERR_TIMEOUT'
   | 'HMB_ERR_NETWORK'
+  | 'HMB_ERR_TLS'
   | 'HMB_ERR_BAD_PARAM'
   | 'HMB_ERR_FILTER'
   | 'HMB_ERR_INVALID_MESSAGE'
@@ -70,14 +71,14 @@ const HMB_ERROR_BRAND = Symbol.for('hmb-rx.error');
 export abstract class HmbError extends Error implements HmbErrorContext {
   /** The stable, machine-readable error code. */
   abstract readonly code: HmbErrorCode;
-  readonly bus?: string;
-  readonly sid?: string;
-  readonly queue?: string;
-  readonly seq?: number;
-  readonly method?: string;
-  readonly url?: string;
-  readonly status?: number;
-  readonly body?: string;
+  declare readonly bus?: string;
+  declare readonly sid?: string;
+  declare readonly queue?: string;
+  declare readonly seq?: number;
+  declare readonly method?: string;
+  declare readonly url?: string;
+  declare readonly status?: number;
+  declare readonly body?: string;
 
   protected constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

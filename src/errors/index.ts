@@ -21,3 +21,4 @@ export { HmbSendError } from './send-error';
 export { HmbSessionLimitError } from './session-limit-error';
 export { HmbSessionLostError } from './session-lost-error';
 export { HmbTimeoutError } from './timeout-error';
+export { HmbTlsError } from './tls-error';

@@ -2,6 +2,8 @@ import { Observable } from 'rxjs';
 import { HmbSessionLostError } from '../errors/session-lost-error';
 import { EOF, type HmbFrame } from '../protocol/message';
 import type { HmbConnectionState, HmbGap, HmbLiveEvent } from './connection-state';
+import { infoFromWire } from '../protocol/bus-info-wire';
+import { getJson } from './get-json';
 import { openSession } from './open-session';
 import { pollBatches } from './poll-batches';
 import type { HmbRecvPosition } from './recv-frames';
@@ -60,6 +62,7 @@ export function receiveAttempt(
         const outcome = cursor.applyAck(ack, ctx.endpoint.busUrl);
         for (const gap of outcome.gaps) subscriber.next(gap);
         if (outcome.reopen) continue;
+        if (await waitedQueuesExist(ctx, cursor, signal)) continue;
         options.onState?.({ type: 'open', sid: ack.sid, cid: ack.cid, attempt });
 
         // The continuity suffix: the last real message this session received, whether or not
@@ -81,9 +84,11 @@ export function receiveAttempt(
               break;
             }
           }
-          if (reachedEof) break;
+          if (reachedEof || cursor.reopenRequested) break;
         }
         if (subscriber.closed) return;
+        // A waited-for queue now exists, or a window ended while a queue is still awaited.
+        if (cursor.reopenRequested || (reachedEof && cursor.waitingQueues().length > 0)) continue;
         if (reachedEof && inBacklog && options.backlog !== undefined) {
           // The backlog is drained: follow in real time from the next seq of every queue.
           options.backlog.done = true;
@@ -112,4 +117,20 @@ export function receiveAttempt(
     );
     return () => controller.abort(new DOMException('unsubscribed', 'AbortError'));
   });
+}
+
+/**
+ * Closes the race between "queue not found" and the ANNOUNCEMENT position of the same /open: a
+ * queue created in between would be announced before our position. Asking /info after the open
+ * catches it.
+ */
+async function waitedQueuesExist(
+  ctx: HmbSessionContext,
+  cursor: SubscriptionCursor,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const waiting = cursor.waitingQueues();
+  if (waiting.length === 0) return false;
+  const info = infoFromWire(await getJson(ctx, 'info', signal));
+  return waiting.some((name) => info.queue[name] !== undefined);
 }

@@ -2,7 +2,7 @@ import { HmbProtocolError } from '../errors/protocol-error';
 import { HmbQueueError } from '../errors/queue-error';
 import { HmbQueueNotFoundError } from '../errors/queue-not-found-error';
 import { HmbSessionLostError } from '../errors/session-lost-error';
-import type { HmbMessage } from '../protocol/message';
+import { ANNOUNCEMENT_QUEUE, NEW_QUEUE_TYPE, type HmbMessage } from '../protocol/message';
 import type { HmbOpenAck, HmbOpenParams, HmbQueueParams } from '../protocol/open-params';
 import type { HmbGap } from './connection-state';
 
@@ -27,6 +27,10 @@ interface QueueCursor {
   readonly detectGaps: boolean;
   /** Whether the server has acknowledged this queue at least once. */
   known: boolean;
+  /** Not found at the last /open; waiting for a NEW_QUEUE announcement (waitForQueues). */
+  waiting: boolean;
+  /** Added by hmb-rx to hear NEW_QUEUE announcements; its messages are not delivered. */
+  readonly internal: boolean;
   readonly check: HmbMessageCheck | undefined;
 }
 
@@ -44,6 +48,11 @@ export interface SubscriptionCursorOptions {
   readonly checkFor?: (queue: string, params: HmbQueueParams) => HmbMessageCheck | undefined;
   /** Positions to resume from (e.g. loaded from a cursor store): next seq per queue. */
   readonly resumeFrom?: Readonly<Record<string, number>>;
+  /**
+   * Wait for queues that do not exist yet instead of failing: listen to ANNOUNCEMENT and reopen
+   * when a NEW_QUEUE message names one of them.
+   */
+  readonly waitForQueues?: boolean;
 }
 
 /**
@@ -58,13 +67,17 @@ export interface SubscriptionCursorOptions {
 export class SubscriptionCursor {
   /** The client id, once the server has given or confirmed one; reused on every reopen. */
   cid: string | undefined;
+  /** Set when the session must be reopened at once (a waited-for queue now exists). */
+  reopenRequested = false;
   private readonly queues = new Map<string, QueueCursor>();
+  private readonly waitForQueues: boolean;
 
   constructor(
     private readonly params: HmbSubscribeParams,
     options: SubscriptionCursorOptions = {},
   ) {
     this.cid = params.cid;
+    this.waitForQueues = options.waitForQueues === true;
     for (const [name, queueParams] of Object.entries(params.queue)) {
       const resume = options.resumeFrom?.[name];
       this.queues.set(name, {
@@ -73,14 +86,38 @@ export class SubscriptionCursor {
         last: resume === undefined ? undefined : resume - 1,
         detectGaps: detectsGaps(queueParams) && params.cid === undefined,
         known: false,
+        waiting: false,
+        internal: false,
         check: options.checkFor?.(name, queueParams),
+      });
+    }
+    if (this.waitForQueues && !this.queues.has(ANNOUNCEMENT_QUEUE)) {
+      this.queues.set(ANNOUNCEMENT_QUEUE, {
+        params: { seq: -1 },
+        next: undefined,
+        last: undefined,
+        detectGaps: false,
+        known: false,
+        waiting: false,
+        internal: true,
+        check: undefined,
       });
     }
   }
 
-  /** The names of the subscribed queues. */
+  private hasLiveQueue(keepOverride: boolean | undefined): boolean {
+    if (keepOverride !== undefined) return keepOverride;
+    return [...this.queues.values()].some((q) => !q.internal && q.params.keep !== false);
+  }
+
+  /** Queues not found at the last /open that the subscription is waiting for. */
+  waitingQueues(): string[] {
+    return [...this.queues].filter(([, q]) => q.waiting).map(([name]) => name);
+  }
+
+  /** The names of the queues the user subscribed to. */
   queueNames(): string[] {
-    return [...this.queues.keys()];
+    return [...this.queues].filter(([, q]) => !q.internal).map(([name]) => name);
   }
 
   /**
@@ -91,7 +128,13 @@ export class SubscriptionCursor {
     const queue: Record<string, HmbQueueParams> = {};
     for (const [name, q] of this.queues) {
       let p: HmbQueueParams = q.next === undefined ? q.params : { ...q.params, seq: q.next };
-      if (keepOverride !== undefined) p = { ...p, keep: keepOverride };
+      if (q.internal) {
+        // ANNOUNCEMENT must stay open while a queue is awaited; otherwise it must not keep a
+        // window (keep:false everywhere) from reaching EOF.
+        p = { ...p, keep: this.waitingQueues().length > 0 || this.hasLiveQueue(keepOverride) };
+      } else if (keepOverride !== undefined) {
+        p = { ...p, keep: keepOverride };
+      }
       queue[name] = p;
     }
     const open: { -readonly [K in keyof HmbOpenParams]: HmbOpenParams[K] } = {
@@ -111,6 +154,7 @@ export class SubscriptionCursor {
    */
   applyAck(ack: HmbOpenAck, bus?: string): HmbAckOutcome {
     this.cid = ack.cid;
+    this.reopenRequested = false;
     const gaps: HmbGap[] = [];
     let reopen = false;
     for (const [name, q] of this.queues) {
@@ -120,6 +164,10 @@ export class SubscriptionCursor {
         throw new HmbProtocolError(`the /open reply says nothing of queue ${name}`, context);
       if (a.error !== null || a.seq === null) {
         const text = a.error ?? 'no seq';
+        if (text === QUEUE_NOT_FOUND_TEXT && this.waitForQueues) {
+          q.waiting = true;
+          continue;
+        }
         if (text === QUEUE_NOT_FOUND_TEXT && q.known) {
           throw new HmbSessionLostError(
             `queue ${name} has vanished (server restarted without persistence?)`,
@@ -130,6 +178,13 @@ export class SubscriptionCursor {
           throw new HmbQueueNotFoundError(`queue not found: ${name}`, context);
         throw new HmbQueueError(`queue ${name} refused: ${text}`, text, context);
       }
+      if (q.waiting && q.next === undefined && (q.params.seq === undefined || q.params.seq < 0)) {
+        // A queue created after the subscription began holds only messages that are new to it:
+        // read it from its first seq, whatever relative start was asked for.
+        q.next = 0;
+        if (a.seq !== 0) reopen = true;
+      }
+      q.waiting = false;
       q.known = true;
       if (q.next !== undefined && a.seq < q.next) {
         // The server clamps a seq beyond its counter down to the counter (§6.3): the queue now has
@@ -158,6 +213,16 @@ export class SubscriptionCursor {
   accept(message: HmbMessage): { deliver: boolean; gap: HmbGap | undefined } {
     const q = this.queues.get(message.queue);
     if (q === undefined) return { deliver: true, gap: undefined };
+    if (
+      message.queue === ANNOUNCEMENT_QUEUE &&
+      message.type === NEW_QUEUE_TYPE &&
+      this.waitForQueues
+    ) {
+      const name = (message.data as { name?: unknown } | undefined)?.name;
+      const named = typeof name === 'string' ? this.queues.get(name) : undefined;
+      if (named !== undefined && !named.internal && (named.waiting || !named.known))
+        this.reopenRequested = true;
+    }
     if (q.last !== undefined && message.seq <= q.last) return { deliver: false, gap: undefined };
     const expected = q.last !== undefined ? q.last + 1 : q.next;
     const gap: HmbGap | undefined =
@@ -172,13 +237,14 @@ export class SubscriptionCursor {
         : undefined;
     q.last = message.seq;
     q.next = message.seq + 1;
-    return { deliver: q.check === undefined || q.check(message), gap };
+    return { deliver: !q.internal && (q.check === undefined || q.check(message)), gap };
   }
 
   /** The next seq of every queue whose position is known, e.g. for a cursor store. */
   positions(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [name, q] of this.queues) if (q.next !== undefined) out[name] = q.next;
+    for (const [name, q] of this.queues)
+      if (q.next !== undefined && !q.internal) out[name] = q.next;
     return out;
   }
 }

@@ -1,5 +1,18 @@
 import { HmbNetworkError } from '../errors/network-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
+import { HmbTlsError } from '../errors/tls-error';
+
+// Certificate problems: no retry can fix them.
+const TLS_VERIFICATION_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_REVOKED',
+]);
 
 /**
  * Turns whatever a socket, fetch or undici threw into an hmb-rx error, unless the request was
@@ -19,6 +32,13 @@ export function toTransportError(
     return new HmbTimeoutError(`connect timeout: ${what}`, { method, url, cause });
   }
   const detail = cause instanceof Error ? cause.message : String(cause);
+  if (code !== undefined && TLS_VERIFICATION_CODES.has(code)) {
+    return new HmbTlsError(`TLS certificate refused: ${what}: ${detail} (${code})`, {
+      method,
+      url,
+      cause,
+    });
+  }
   const reason = code !== undefined && !detail.includes(code) ? `${detail} (${code})` : detail;
   return new HmbNetworkError(`request failed: ${what}: ${reason}`, { method, url, cause });
 }

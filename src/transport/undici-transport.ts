@@ -1,4 +1,6 @@
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Transform } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { HmbClosedError } from '../errors/closed-error';
 import { toTransportError } from './network-failure';
@@ -24,13 +26,18 @@ export interface UndiciTransportOptions {
     ConnectionOptions,
     'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'
   >;
+  /**
+   * The `Accept-Encoding` sent with every request (default `gzip, deflate`, as browsers do), so a
+   * compressing reverse proxy can compress; `''` sends none. The HMB server itself never compresses.
+   */
+  readonly acceptEncoding?: string;
   /** Use this dispatcher instead of creating an Agent (it is not closed by {@link UndiciTransport.close}). */
   readonly dispatcher?: Dispatcher;
 }
 
 /**
  * The Node transport: undici with a keep-alive connection pool, connect timeouts, TLS options and
- * transparent gzip/deflate/brotli decoding (the original server never compresses, but a reverse
+ * gzip/deflate/brotli decoding (the original server never compresses, but a reverse
  * proxy in front of it may). Header and body timeouts are off, because an HMB long poll sends no
  * byte at all, not even headers, until data or a heartbeat is ready; hmb-rx detects dead links with
  * its heartbeat watchdog instead.
@@ -46,8 +53,10 @@ export class UndiciTransport implements HmbTransport {
   private readonly dispatcher: Dispatcher;
   private readonly owned: Agent | undefined;
   private closed = false;
+  private readonly acceptEncoding: string;
 
   constructor(options: UndiciTransportOptions = {}) {
+    this.acceptEncoding = options.acceptEncoding ?? 'gzip, deflate';
     if (options.dispatcher !== undefined) {
       this.dispatcher = options.dispatcher;
       this.owned = undefined;
@@ -63,7 +72,7 @@ export class UndiciTransport implements HmbTransport {
         },
       });
       this.owned = agent;
-      this.dispatcher = agent.compose(interceptors.decompress());
+      this.dispatcher = agent;
     }
   }
 
@@ -75,7 +84,10 @@ export class UndiciTransport implements HmbTransport {
     try {
       response = await request(url, {
         method,
-        headers,
+        headers:
+          this.acceptEncoding === '' || 'accept-encoding' in headers
+            ? headers
+            : { ...headers, 'accept-encoding': this.acceptEncoding },
         body: body === undefined ? null : body,
         signal,
         dispatcher: this.dispatcher,
@@ -92,7 +104,13 @@ export class UndiciTransport implements HmbTransport {
         const value = responseHeaders[name.toLowerCase()];
         return Array.isArray(value) ? value.join(', ') : value;
       },
-      body: bodyChunks(response.body, method, url, signal),
+      body: bodyChunks(
+        response.body,
+        decoderFor(responseHeaders['content-encoding']),
+        method,
+        url,
+        signal,
+      ),
     };
   }
 
@@ -104,14 +122,38 @@ export class UndiciTransport implements HmbTransport {
   }
 }
 
+// undici's own decompress interceptor is still experimental (it warns on every process start), and
+// Node's zlib streams do the same job: they emit as soon as a flushed block arrives, so a
+// compressed /stream still flows message by message.
+function decoderFor(encoding: string | string[] | undefined): Transform | undefined {
+  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? ''))
+    .trim()
+    .toLowerCase();
+  if (name === 'gzip' || name === 'x-gzip') return createGunzip();
+  if (name === 'deflate') return createInflate();
+  if (name === 'br') return createBrotliDecompress();
+  return undefined;
+}
+
 async function* bodyChunks(
   body: Dispatcher.ResponseData['body'],
+  decoder: Transform | undefined,
   method: string,
   url: string,
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of body) yield chunk as Uint8Array;
+    if (decoder === undefined) {
+      for await (const chunk of body) yield chunk as Uint8Array;
+    } else {
+      body.on('error', (error) => decoder.destroy(error));
+      body.pipe(decoder);
+      try {
+        for await (const chunk of decoder) yield chunk as Uint8Array;
+      } finally {
+        decoder.destroy();
+      }
+    }
   } catch (cause) {
     throw toTransportError(cause, method, url, signal);
   } finally {

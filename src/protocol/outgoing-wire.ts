@@ -1,0 +1,154 @@
+import { BSON } from 'bson';
+import { HmbInvalidMessageError } from '../errors/invalid-message-error';
+import { bsonSeq } from './bson-codec';
+import type { HmbFormat } from './hmb-format';
+import { EOF_TYPE, HEARTBEAT_TYPE, NEW_QUEUE_TYPE } from './message';
+import type { HmbOutgoing } from './outgoing';
+import { formatHmbTime } from './time';
+import { TOPIC_PATTERN } from './topic-pattern';
+
+/** Types the server refuses on /send (HEARTBEAT is accepted only as a keep-alive, never published). */
+export const RESERVED_TYPES: readonly string[] = [HEARTBEAT_TYPE, EOF_TYPE, NEW_QUEUE_TYPE];
+
+/** One message ready for a /send body: its encoded form and size. */
+export interface HmbEncodedOutgoing {
+  /** JSON text of the message (format json) or its BSON document bytes (format bson). */
+  readonly encoded: string | Uint8Array;
+  /** Bytes it adds to a /send body. */
+  readonly bytes: number;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Checks a message to publish the way the server would, and encodes it. Checking first means a
+ * bad message is refused with a precise reason before anything is sent, instead of failing a whole
+ * batch on the server (where the messages before it would already be stored, notes §8).
+ *
+ * @throws HmbInvalidMessageError naming what is wrong.
+ */
+export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEncodedOutgoing {
+  const wire = outgoingToWire(message, format);
+  if (format === 'json') {
+    let encoded: string;
+    try {
+      encoded = JSON.stringify(wire);
+    } catch (cause) {
+      throw new HmbInvalidMessageError(
+        `data cannot be encoded as JSON: ${(cause as Error).message}`,
+        message,
+        {
+          cause,
+        },
+      );
+    }
+    return { encoded, bytes: utf8.encode(encoded).length + 8 };
+  }
+  let encoded: Uint8Array;
+  try {
+    encoded = BSON.serialize(wire);
+  } catch (cause) {
+    throw new HmbInvalidMessageError(
+      `data cannot be encoded as BSON: ${(cause as Error).message}`,
+      message,
+      { cause },
+    );
+  }
+  return { encoded, bytes: encoded.length };
+}
+
+/**
+ * The wire document of a message to publish (times as HMB strings, seq as int64 in BSON).
+ *
+ * @throws HmbInvalidMessageError naming what is wrong.
+ */
+export function outgoingToWire(message: HmbOutgoing, format: HmbFormat): Record<string, unknown> {
+  if (typeof message !== 'object' || message === null) {
+    throw new HmbInvalidMessageError('a message must be an object', message);
+  }
+  const { type, queue, topic, seq, starttime, endtime, data } = message;
+  if (typeof type !== 'string' || type === '')
+    throw new HmbInvalidMessageError('type is missing or empty', message);
+  if (RESERVED_TYPES.includes(type))
+    throw new HmbInvalidMessageError(`type is reserved: ${type}`, message);
+  if (typeof queue !== 'string' || queue === '') {
+    throw new HmbInvalidMessageError('queue is missing or empty', message);
+  }
+  const wire: Record<string, unknown> = { type, queue };
+  if (topic !== undefined && topic !== '') {
+    if (typeof topic !== 'string' || !TOPIC_PATTERN.test(topic)) {
+      throw new HmbInvalidMessageError(
+        `topic must be word characters only: ${JSON.stringify(topic)}`,
+        message,
+        {
+          queue,
+        },
+      );
+    }
+    wire['topic'] = topic;
+  }
+  if (seq !== undefined) {
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+      throw new HmbInvalidMessageError(
+        `seq must be a non-negative integer: ${String(seq)}`,
+        message,
+        { queue },
+      );
+    }
+    wire['seq'] = format === 'bson' ? bsonSeq(seq) : seq;
+  }
+  try {
+    if (starttime !== undefined) wire['starttime'] = formatHmbTime(starttime, 'starttime');
+    if (endtime !== undefined) wire['endtime'] = formatHmbTime(endtime, 'endtime');
+  } catch (cause) {
+    throw new HmbInvalidMessageError((cause as Error).message, message, { cause, queue });
+  }
+  if (message.scMessageType !== undefined) {
+    if (!Number.isInteger(message.scMessageType)) {
+      throw new HmbInvalidMessageError('scMessageType must be an integer', message, { queue });
+    }
+    wire['scMessageType'] = message.scMessageType;
+  }
+  if (message.scContentType !== undefined) wire['scContentType'] = message.scContentType;
+  if (message.gdacs !== undefined) {
+    if (
+      typeof message.gdacs !== 'object' ||
+      message.gdacs === null ||
+      Array.isArray(message.gdacs)
+    ) {
+      throw new HmbInvalidMessageError('gdacs must be a document', message, { queue });
+    }
+    wire['gdacs'] = message.gdacs;
+  }
+  if (data !== undefined && data !== null) wire['data'] = data;
+  return wire;
+}
+
+/** Joins encoded messages into one /send body: a JSON list `{"0":…}` or BSON documents back to back. */
+export function joinSendBody(
+  parts: readonly HmbEncodedOutgoing[],
+  format: HmbFormat,
+): string | Uint8Array {
+  if (format === 'json') {
+    let out = '{';
+    for (let i = 0; i < parts.length; i++)
+      out += `${i > 0 ? ',' : ''}"${i}":${parts[i]!.encoded as string}`;
+    return `${out}}`;
+  }
+  let total = 0;
+  for (const p of parts) total += p.bytes;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    body.set(p.encoded as Uint8Array, offset);
+    offset += p.bytes;
+  }
+  return body;
+}
+
+/** The keep-alive /send body: a HEARTBEAT is accepted and only refreshes the session (§8). */
+export function heartbeatSendBody(format: HmbFormat): string | Uint8Array {
+  return format === 'json'
+    ? `{"0":{"type":"${HEARTBEAT_TYPE}"}}`
+    : BSON.serialize({ type: HEARTBEAT_TYPE });
+}

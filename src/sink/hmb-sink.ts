@@ -1,0 +1,391 @@
+import type { Observable} from 'rxjs';
+import { Subject, type Observer } from 'rxjs';
+import { HmbBufferFullError } from '../errors/buffer-full-error';
+import { HmbClosedError } from '../errors/closed-error';
+import { isHmbError, type HmbError } from '../errors/hmb-error';
+import { HmbInvalidMessageError } from '../errors/invalid-message-error';
+import { HmbSendError } from '../errors/send-error';
+import { backoffDelayMs, type HmbRetryConfig } from '../operators/retry-with-backoff';
+import type { HmbFormat } from '../protocol/hmb-format';
+import type { HmbOutgoing } from '../protocol/outgoing';
+import {
+  encodeOutgoing,
+  heartbeatSendBody,
+  joinSendBody,
+  type HmbEncodedOutgoing,
+} from '../protocol/outgoing-wire';
+import { openSession } from '../session/open-session';
+import { sendBody } from '../session/send-body';
+import type { HmbSessionContext } from '../session/session-context';
+import { classifySendFailure } from './send-failure';
+import type { HmbSendResult, HmbSinkSummary } from './send-result';
+import {
+  DEFAULT_SINK_KEEP_ALIVE_SEC,
+  DEFAULT_SINK_MAX_BATCH_BYTES,
+  DEFAULT_SINK_MAX_BATCH_MESSAGES,
+  DEFAULT_SINK_MAX_BUFFERED_MESSAGES,
+  type HmbSinkOptions,
+} from './sink-options';
+
+interface Pending<T> {
+  readonly message: HmbOutgoing<T>;
+  readonly encoded: HmbEncodedOutgoing;
+}
+
+/**
+ * Publishes messages to a bus: an RxJS `Observer`, so any Observable can be piped into it.
+ *
+ * Messages that arrive while a /send is in flight are batched into the next one (bounded by
+ * count and bytes), in order, on the sink's own session. Failures are retried with backoff; a
+ * session the server forgot is reopened and the batch sent again. Every message's fate is reported
+ * on {@link HmbSink.results} (see {@link HmbSendResult}); {@link HmbSink.done} settles when all of
+ * them are known after `complete()` or `error()`.
+ *
+ * @example
+ * ```ts
+ * const sink = client.sink();
+ * sink.results.subscribe((r) => r.kind !== 'sent' && console.warn(r));
+ * alerts$.subscribe(sink);              // each alert: { type, queue, topic?, data }
+ * const summary = await sink.done;      // after alerts$ completes
+ * ```
+ */
+export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
+  private readonly queue: Pending<T>[] = [];
+  private readonly resultSubject = new Subject<HmbSendResult<T>>();
+  private readonly controller = new AbortController();
+  private readonly format: HmbFormat;
+  private readonly maxBatchMessages: number;
+  private readonly maxBatchBytes: number;
+  private readonly maxBuffered: number;
+  private readonly retry: HmbRetryConfig;
+  private readonly keepAliveMs: number;
+  private state: 'open' | 'ending' | 'closed' = 'open';
+  private pumping = false;
+  private pumpScheduled = false;
+  private sid: string | undefined;
+  private cid: string | undefined;
+  private keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
+  private resolveDone!: (summary: HmbSinkSummary) => void;
+  private readonly counts = {
+    sent: 0,
+    uncertain: 0,
+    failed: 0,
+    unknown: 0,
+    refused: 0,
+    requests: 0,
+  };
+
+  /** Every message's fate, as it becomes known. Hot: subscribe before sending. */
+  readonly results: Observable<HmbSendResult<T>> = this.resultSubject.asObservable();
+  /** Settles, after `complete()`, `error()` or `abort()`, once every message's fate is known. */
+  readonly done: Promise<HmbSinkSummary>;
+  /** Why the sink was ended with `error()`, if it was. */
+  endedWith: unknown;
+
+  /** @internal Created by `HmbClient.sink()`. */
+  constructor(
+    private readonly context: HmbSessionContext,
+    private readonly options: HmbSinkOptions & { readonly defaultMaxAttempts: number },
+  ) {
+    this.format = options.format ?? context.format;
+    this.cid = options.cid;
+    this.maxBatchMessages = Math.max(
+      1,
+      options.maxBatchMessages ?? DEFAULT_SINK_MAX_BATCH_MESSAGES,
+    );
+    this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? DEFAULT_SINK_MAX_BATCH_BYTES);
+    this.maxBuffered = Math.max(
+      1,
+      options.maxBufferedMessages ?? DEFAULT_SINK_MAX_BUFFERED_MESSAGES,
+    );
+    this.retry = { maxAttempts: options.defaultMaxAttempts, ...options.retry };
+    this.keepAliveMs = (options.keepAliveSec ?? DEFAULT_SINK_KEEP_ALIVE_SEC) * 1000;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Messages accepted and not yet sent or given up. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Accepts one message for sending. An invalid one, or one beyond the buffer, is refused (see `results`). */
+  next(message: HmbOutgoing<T>): void {
+    if (this.state !== 'open') {
+      this.refuse(
+        message,
+        new HmbClosedError('the sink is closed: message refused', {
+          bus: this.context.endpoint.busUrl,
+        }),
+      );
+      return;
+    }
+    let encoded: HmbEncodedOutgoing;
+    try {
+      encoded = encodeOutgoing(message, this.format);
+    } catch (error) {
+      const invalid = isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')
+        ? (error as HmbInvalidMessageError)
+        : new HmbInvalidMessageError(String(error), message, { cause: error });
+      this.refuse(message, invalid);
+      return;
+    }
+    if (this.queue.length >= this.maxBuffered) {
+      this.refuse(
+        message,
+        new HmbBufferFullError(
+          `the sink holds ${this.maxBuffered} unsent messages: message refused`,
+          message,
+          {
+            bus: this.context.endpoint.busUrl,
+            queue: message.queue,
+          },
+        ),
+      );
+      return;
+    }
+    this.queue.push({ message, encoded });
+    this.schedulePump();
+  }
+
+  /** Sends what is buffered, then ends. */
+  complete(): void {
+    if (this.state !== 'open') return;
+    this.state = 'ending';
+    this.schedulePump();
+  }
+
+  /** Ends like `complete()` (what was accepted is still sent) and records why. */
+  error(reason: unknown): void {
+    if (this.state !== 'open') return;
+    this.endedWith = reason;
+    this.complete();
+  }
+
+  /** Ends at once: the request in flight is aborted and every unsent message is reported as failed. */
+  abort(): void {
+    if (this.state === 'closed') return;
+    this.state = 'ending';
+    this.controller.abort(new HmbClosedError('the sink was aborted'));
+    const dropped = this.queue.splice(0);
+    if (dropped.length > 0) {
+      this.emit({
+        kind: 'failed',
+        messages: dropped.map((p) => p.message),
+        error: new HmbClosedError('the sink was aborted before these messages were sent'),
+      });
+    }
+    if (!this.pumping) this.finish();
+  }
+
+  private refuse(
+    message: HmbOutgoing<T>,
+    error: HmbInvalidMessageError | HmbBufferFullError | HmbClosedError,
+  ): void {
+    this.emit({ kind: 'refused', message, error });
+  }
+
+  private emit(result: HmbSendResult<T>): void {
+    switch (result.kind) {
+      case 'sent':
+        this.counts.sent += result.messages.length;
+        if (result.uncertain) this.counts.uncertain += result.messages.length;
+        break;
+      case 'failed':
+        this.counts.failed += result.messages.length;
+        break;
+      case 'unknown':
+        this.counts.unknown += result.messages.length;
+        break;
+      case 'refused':
+        this.counts.refused += 1;
+        break;
+    }
+    this.resultSubject.next(result);
+  }
+
+  private schedulePump(): void {
+    // Wait one microtask, so that messages given in one synchronous burst go out as one batch.
+    if (this.pumpScheduled || this.pumping) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    this.stopKeepAlive();
+    try {
+      while (this.queue.length > 0 && !this.controller.signal.aborted) {
+        const batch = this.takeBatch();
+        await this.sendBatch(batch);
+      }
+    } finally {
+      this.pumping = false;
+      if (this.state === 'ending' && (this.queue.length === 0 || this.controller.signal.aborted))
+        this.finish();
+      else if (this.queue.length > 0) this.schedulePump();
+      else this.startKeepAlive();
+    }
+  }
+
+  private takeBatch(): Pending<T>[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.queue.length && count < this.maxBatchMessages) {
+      const next = this.queue[count]!.encoded.bytes;
+      if (count > 0 && bytes + next > this.maxBatchBytes) break;
+      bytes += next;
+      count++;
+    }
+    return this.queue.slice(0, count);
+  }
+
+  /** Sends one batch until it is sent or given up; removes it from the queue either way. */
+  private async sendBatch(batch: Pending<T>[]): Promise<void> {
+    const signal = this.controller.signal;
+    const messages = batch.map((p) => p.message);
+    const body = joinSendBody(
+      batch.map((p) => p.encoded),
+      this.format,
+    );
+    let failures = 0;
+    let uncertain = false;
+    let lastError: unknown;
+    const settle = (result: HmbSendResult<T>): void => {
+      this.queue.splice(0, batch.length);
+      this.emit(result);
+    };
+    for (;;) {
+      if (signal.aborted) return;
+      try {
+        const sid = await this.session(signal);
+        this.counts.requests++;
+        await sendBody(this.context, sid, body, this.format, signal);
+        settle({ kind: 'sent', messages, sid, attempts: failures + 1, uncertain });
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        lastError = error;
+        const failure = classifySendFailure(error);
+        if (failure === 'rejected' || failure === 'fatal') {
+          settle({
+            kind: 'failed',
+            messages,
+            error: this.sendError(messages, error, failures + 1),
+          });
+          return;
+        }
+        if (failure === 'session-lost') this.sid = undefined;
+        if (failure === 'uncertain') {
+          if (this.options.uncertain === 'report') {
+            settle({
+              kind: 'unknown',
+              messages,
+              error: this.sendError(messages, error, failures + 1),
+            });
+            return;
+          }
+          uncertain = true;
+        }
+        failures++;
+        if (failures > (this.retry.maxAttempts ?? Infinity)) {
+          settle({
+            kind: 'failed',
+            messages,
+            error: this.sendError(messages, lastError, failures),
+          });
+          return;
+        }
+        // A lost session is reopened at once the first time: nothing was stored, nothing to wait for.
+        const delayMs =
+          failure === 'session-lost' && failures === 1
+            ? 0
+            : backoffDelayMs(failures, this.retry, failure === 'session-limit');
+        await sleep(delayMs, signal);
+      }
+    }
+  }
+
+  private sendError(
+    messages: readonly HmbOutgoing<T>[],
+    cause: unknown,
+    attempts: number,
+  ): HmbError {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new HmbSendError(
+      `${messages.length} message(s) not confirmed after ${attempts} attempt(s): ${reason}`,
+      messages,
+      {
+        cause,
+        bus: this.context.endpoint.busUrl,
+        ...(this.sid === undefined ? {} : { sid: this.sid }),
+      },
+    );
+  }
+
+  private async session(signal: AbortSignal): Promise<string> {
+    if (this.sid !== undefined) return this.sid;
+    const ack = await openSession(
+      this.context,
+      this.cid === undefined ? {} : { cid: this.cid },
+      signal,
+    );
+    this.sid = ack.sid;
+    this.cid = ack.cid;
+    return ack.sid;
+  }
+
+  private startKeepAlive(): void {
+    if (this.keepAliveMs <= 0 || this.state !== 'open' || this.sid === undefined) return;
+    this.keepAliveTimer = setTimeout(() => {
+      this.keepAliveTimer = undefined;
+      const sid = this.sid;
+      if (sid === undefined || this.pumping || this.state !== 'open') return;
+      sendBody(
+        this.context,
+        sid,
+        heartbeatSendBody(this.format),
+        this.format,
+        this.controller.signal,
+      ).then(
+        () => this.startKeepAlive(),
+        (error: unknown) => {
+          // A forgotten session is simply reopened with the next message.
+          if (classifySendFailure(error) === 'session-lost') this.sid = undefined;
+          this.startKeepAlive();
+        },
+      );
+    }, this.keepAliveMs);
+    // An idle sink must not keep a Node process alive on its own.
+    (this.keepAliveTimer as { unref?: () => void }).unref?.();
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAliveTimer !== undefined) clearTimeout(this.keepAliveTimer);
+    this.keepAliveTimer = undefined;
+  }
+
+  private finish(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopKeepAlive();
+    this.resultSubject.complete();
+    this.resolveDone({ ...this.counts });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
