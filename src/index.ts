@@ -113,3 +113,8 @@ export {
   type HmbSinkOptions,
   type HmbUncertainPolicy,
 } from './sink/sink-options';
+
+export type { HmbCursorStore, HmbPositions } from './cursor/cursor-store';
+export { MemoryCursorStore } from './cursor/memory-cursor-store';
+export { LocalStorageCursorStore, type HmbWebStorage } from './cursor/local-storage-cursor-store';
+export { DEFAULT_CURSOR_SAVE_INTERVAL_MS, type HmbCursorOptions } from './client/client-options';

@@ -10,6 +10,7 @@ import type { HmbTransport } from './transport/transport';
 import { UndiciTransport, type UndiciTransportOptions } from './transport/undici-transport';
 
 export * from './index';
+export { FileCursorStore } from './cursor/file-cursor-store';
 export {
   UndiciTransport,
   DEFAULT_CONNECT_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { HmbRetryConfig } from '../operators/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
+import type { HmbCursorStore } from '../cursor/cursor-store';
 import type { HmbReceiveMode } from '../session/batch-source';
 import type { HmbConnectionState, HmbGap } from '../session/connection-state';
 import type { HmbTransport } from '../transport/transport';
@@ -73,6 +74,27 @@ export interface HmbSubscribeOptions {
    * (it never creates queues by sending anything). A queue that appears is read from its first seq.
    */
   readonly waitForQueues?: boolean;
+  /**
+   * Persist the subscription's position (next seq per queue) in a store, and resume from it when
+   * subscribing again (after a restart, for as long as the server holds the messages). Saved at
+   * most every `saveIntervalMs` (default {@link DEFAULT_CURSOR_SAVE_INTERVAL_MS}) and when the
+   * subscription ends.
+   */
+  readonly cursor?: HmbCursorOptions;
   /** Scheduler for backoff waits and the watchdog (tests pass a TestScheduler). */
   readonly scheduler?: SchedulerLike;
+}
+
+/** How often, at most, a subscription saves its position to its cursor store, in ms. */
+export const DEFAULT_CURSOR_SAVE_INTERVAL_MS = 250;
+
+/** Where and under which key a subscription keeps its position. */
+export interface HmbCursorOptions {
+  readonly store: HmbCursorStore;
+  /** One key per logical subscription, e.g. `'alerts-dashboard'`. */
+  readonly key: string;
+  /** Default {@link DEFAULT_CURSOR_SAVE_INTERVAL_MS}. */
+  readonly saveIntervalMs?: number;
+  /** Told when loading or saving fails (the subscription goes on from its own parameters). */
+  readonly onError?: (error: unknown) => void;
 }

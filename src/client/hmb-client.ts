@@ -1,4 +1,4 @@
-import { defer, filter, map, Observable, tap, type OperatorFunction } from 'rxjs';
+import { defer, filter, from, map, Observable, switchMap, tap, type OperatorFunction } from 'rxjs';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
@@ -30,6 +30,7 @@ import type { HmbSinkOptions } from '../sink/sink-options';
 import { FetchTransport } from '../transport/fetch-transport';
 import type { HmbTransport } from '../transport/transport';
 import {
+  DEFAULT_CURSOR_SAVE_INTERVAL_MS,
   DEFAULT_HEARTBEAT_SEC,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_WATCHDOG_GRACE_MS,
@@ -334,29 +335,64 @@ export class HmbClient {
       const retry = options.retry === undefined ? this.options.retry : options.retry;
       const scheduler = options.scheduler;
 
-      const attempts$ = defer(() =>
-        receiveAttempt(this.context, cursor, {
-          source,
-          onState: emitState,
-          attempt: () => failures,
-          ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
-        }),
-      ).pipe(
-        watchdog(
-          silenceMs,
-          () =>
-            new HmbTimeoutError(
-              `nothing received for ${silenceMs} ms (dead link?): ${this.busUrl}`,
-              {
-                bus: this.busUrl,
-              },
-            ),
-          scheduler,
-        ),
-        tap(() => {
-          failures = 0;
-        }),
-      );
+      const persisted = options.cursor;
+      let loaded: Promise<void> | undefined;
+      const load = (): Promise<void> =>
+        (loaded ??=
+          persisted === undefined
+            ? Promise.resolve()
+            : persisted.store.load(persisted.key).then(
+                (positions) => {
+                  if (positions !== undefined) cursor.resume(positions);
+                },
+                (error: unknown) => persisted.onError?.(error),
+              ));
+      let dirty = false;
+      let saveTimer: ReturnType<typeof setTimeout> | undefined;
+      const save = (): void => {
+        if (saveTimer !== undefined) clearTimeout(saveTimer);
+        saveTimer = undefined;
+        if (persisted === undefined || !dirty) return;
+        dirty = false;
+        persisted.store
+          .save(persisted.key, cursor.positions())
+          .catch((error: unknown) => persisted.onError?.(error));
+      };
+      const delivered = (): void => {
+        if (persisted === undefined) return;
+        dirty = true;
+        if (saveTimer === undefined) {
+          saveTimer = setTimeout(save, persisted.saveIntervalMs ?? DEFAULT_CURSOR_SAVE_INTERVAL_MS);
+        }
+      };
+
+      const attempts$ = defer(() => from(load()))
+        .pipe(
+          switchMap(() =>
+            receiveAttempt(this.context, cursor, {
+              source,
+              onState: emitState,
+              attempt: () => failures,
+              ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
+            }),
+          ),
+        )
+        .pipe(
+          watchdog(
+            silenceMs,
+            () =>
+              new HmbTimeoutError(
+                `nothing received for ${silenceMs} ms (dead link?): ${this.busUrl}`,
+                {
+                  bus: this.busUrl,
+                },
+              ),
+            scheduler,
+          ),
+          tap(() => {
+            failures = 0;
+          }),
+        );
       const resilient$ =
         retry === false
           ? attempts$
@@ -373,20 +409,26 @@ export class HmbClient {
 
       let ended = false;
       const subscription = resilient$.subscribe({
-        next: (event) => subscriber.next(event),
+        next: (event) => {
+          subscriber.next(event);
+          if (event.kind === 'message') delivered();
+        },
         error: (error: unknown) => {
           ended = true;
+          save();
           emitState({ type: 'closed', error });
           subscriber.error(error);
         },
         complete: () => {
           ended = true;
+          save();
           emitState({ type: 'closed' });
           subscriber.complete();
         },
       });
       return () => {
         subscription.unsubscribe();
+        save();
         if (!ended) options.onState?.({ type: 'closed' });
       };
     });

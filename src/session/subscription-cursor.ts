@@ -110,6 +110,19 @@ export class SubscriptionCursor {
     return [...this.queues.values()].some((q) => !q.internal && q.params.keep !== false);
   }
 
+  /**
+   * Resumes from saved positions (next seq per queue), for queues whose position is not known
+   * yet. Called before the first /open.
+   */
+  resume(positions: Readonly<Record<string, number>>): void {
+    for (const [name, next] of Object.entries(positions)) {
+      const q = this.queues.get(name);
+      if (q === undefined || q.internal || q.next !== undefined) continue;
+      q.next = next;
+      q.last = next - 1;
+    }
+  }
+
   /** Queues not found at the last /open that the subscription is waiting for. */
   waitingQueues(): string[] {
     return [...this.queues].filter(([, q]) => q.waiting).map(([name]) => name);

@@ -31,7 +31,11 @@ export interface HmbFaultProxy {
   cutAll(mode?: 'reset' | 'close'): void;
   /** From now on, cut connections where the plan says (`undefined` turns it off). */
   cutResponses(plan: HmbCutPlan | undefined): void;
-  /** Stops forwarding in both directions while keeping sockets open, until {@link resume}. */
+  /**
+   * Stops forwarding on the connections open now, in both directions, keeping their sockets open
+   * (a dead link: a pulled cable, a NAT that forgot the flow), until {@link resume}. New
+   * connections work, as they would after such a failure.
+   */
   stall(): void;
   resume(): void;
   /** While on, new connections are reset as soon as they are accepted. */
@@ -46,6 +50,8 @@ interface Pair {
   readonly index: number;
   fromServer: number;
   cutAt: number | undefined;
+  /** Whether this connection is stalled. */
+  stalled: boolean;
   /** Bytes held back while stalled, per direction. */
   readonly held: { toServer: Buffer[]; toClient: Buffer[] };
 }
@@ -68,7 +74,6 @@ export async function startFaultProxy(options: HmbFaultProxyOptions): Promise<Hm
   const pairs = new Set<Pair>();
   let total = 0;
   let plan: HmbCutPlan | undefined;
-  let stalled = false;
   let refusing = false;
 
   const destroyPair = (pair: Pair, mode: 'reset' | 'close'): void => {
@@ -107,6 +112,7 @@ export async function startFaultProxy(options: HmbFaultProxyOptions): Promise<Hm
       index,
       fromServer: 0,
       cutAt: plan?.(index),
+      stalled: false,
       held: { toServer: [], toClient: [] },
     };
     pairs.add(pair);
@@ -114,11 +120,11 @@ export async function startFaultProxy(options: HmbFaultProxyOptions): Promise<Hm
     upstream.setNoDelay(true);
     upstream.connect(options.targetPort, targetHost);
     client.on('data', (data: Buffer) => {
-      if (stalled) pair.held.toServer.push(data);
+      if (pair.stalled) pair.held.toServer.push(data);
       else upstream.write(data);
     });
     upstream.on('data', (data: Buffer) => {
-      if (stalled) pair.held.toClient.push(data);
+      if (pair.stalled) pair.held.toClient.push(data);
       else forwardToClient(pair, data);
     });
     const end = (): void => {
@@ -157,11 +163,11 @@ export async function startFaultProxy(options: HmbFaultProxyOptions): Promise<Hm
       plan = next;
     },
     stall: () => {
-      stalled = true;
+      for (const pair of pairs) pair.stalled = true;
     },
     resume: () => {
-      stalled = false;
       for (const pair of [...pairs]) {
+        pair.stalled = false;
         for (const data of pair.held.toServer.splice(0)) pair.upstream.write(data);
         for (const data of pair.held.toClient.splice(0))
           if (pairs.has(pair)) forwardToClient(pair, data);
