@@ -3,6 +3,7 @@
 // against the protocol notes and not against our own client's assumptions.
 import { deserialize, serialize, type Document } from 'bson';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { startHmbServer, type HmbServerHandle, type HmbServerOptions } from '../../src/server';
 
@@ -31,7 +32,12 @@ export async function rawRequest(
   const res = await request(url, {
     method: options.method ?? 'GET',
     headers: options.headers ?? {},
-    body: options.body ?? null,
+    body:
+      options.body === undefined
+        ? null
+        : typeof options.body === 'string' || Buffer.isBuffer(options.body)
+          ? options.body
+          : Readable.from(options.body),
     signal: options.signal ?? null,
     dispatcher: options.dispatcher,
   });
@@ -74,16 +80,16 @@ export interface OpenAck {
  * makes its own and closes it in afterEach (see {@link useTestBuses}).
  */
 export class TestBus {
-  readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
-
   private constructor(
     readonly server: HmbServerHandle,
     readonly name: string,
+    /** The client connection pool, shared by every bus of the same server. */
+    readonly agent: Agent,
   ) {}
 
   static async start(options: HmbServerOptions = {}, name = 'test'): Promise<TestBus> {
     const server = await startHmbServer({ port: 0, ...options });
-    return new TestBus(server, name);
+    return new TestBus(server, name, new Agent({ keepAliveTimeout: 10_000, connections: 32 }));
   }
 
   /** The bus URL, e.g. `http://127.0.0.1:PORT/test`. */
@@ -93,7 +99,7 @@ export class TestBus {
 
   /** The same server under another bus name. */
   other(name: string): TestBus {
-    return new TestBus(this.server, name);
+    return new TestBus(this.server, name, this.agent);
   }
 
   req(path: string, options: RawRequestOptions = {}): Promise<RawResponse> {
@@ -204,9 +210,14 @@ export class TestBus {
     throw new Error('no EOF');
   }
 
-  async close(): Promise<void> {
-    await this.server.close();
-    await this.agent.close();
+  private closing: Promise<void> | undefined;
+
+  /** Closes the server and this bus's client agent (idempotent). */
+  close(): Promise<void> {
+    return (this.closing ??= (async () => {
+      await this.server.close();
+      await this.agent.close();
+    })());
   }
 }
 

@@ -4,6 +4,7 @@ import { HmbServerCore } from './hmb-server-core';
 import { KEEP_ALIVE_TIMEOUT_MS, resolveServerOptions, type HmbServerOptions } from './options';
 import { PersistStore } from './persistence/persist-store';
 import { route } from './router';
+import { ConnectionTracker } from './http/connection-tracker';
 
 /** A running embedded bus. */
 export interface HmbServerHandle {
@@ -51,6 +52,7 @@ export async function startHmbServer(options: HmbServerOptions = {}): Promise<Hm
           logger: resolved.logger,
         });
   const core = new HmbServerCore(resolved, storage);
+  const connections = new ConnectionTracker();
   if (storage !== undefined) {
     for (const loaded of storage.loadedBuses()) {
       const bus = core.createBus(loaded.name);
@@ -64,10 +66,13 @@ export async function startHmbServer(options: HmbServerOptions = {}): Promise<Hm
       requestTimeout: 0,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     },
-    (req, res) => route(core, req, res),
+    (req, res) => {
+      connections.requestStarted(req.socket);
+      res.once('close', () => connections.requestEnded(req.socket, core.closing));
+      route(core, req, res);
+    },
   );
-  // A client that resets its connection must not bring anything down.
-  server.on('connection', (socket: Socket) => socket.on('error', () => undefined));
+  server.on('connection', (socket: Socket) => connections.add(socket));
   try {
     await listen(server, resolved.port, resolved.host);
   } catch (err) {
@@ -86,7 +91,7 @@ export async function startHmbServer(options: HmbServerOptions = {}): Promise<Hm
     url,
     port,
     host: resolved.host,
-    close: () => (closing ??= shutdown(server, core, storage)),
+    close: () => (closing ??= shutdown(server, core, storage, connections)),
   };
 }
 
@@ -104,27 +109,26 @@ async function shutdown(
   server: Server,
   core: HmbServerCore,
   storage: PersistStore | undefined,
+  connections: ConnectionTracker,
 ): Promise<void> {
   core.closing = true;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   core.shutdownLongPolls();
   core.closeBuses();
+  // Connections with no request in progress (idle keep-alive ones, or opened and never used) go
+  // now; the others close after their answer (it carries `Connection: close`) or at the grace.
+  connections.destroyIdle();
   await storage?.close();
-  // Answers already written leave idle keep-alive connections behind; close them, then give the
-  // rest the grace period.
-  server.closeIdleConnections();
   let grace: NodeJS.Timeout | undefined;
   const timedOut = new Promise<void>((resolve) => {
     grace = setTimeout(resolve, core.options.shutdownGraceMs);
   });
-  const poll = setInterval(() => server.closeIdleConnections(), 50);
   try {
     await Promise.race([closed, timedOut]);
   } finally {
     clearTimeout(grace);
-    clearInterval(poll);
   }
-  server.closeAllConnections();
+  connections.destroyAll();
   await closed;
   core.options.logger({ type: 'closed' });
 }

@@ -188,15 +188,13 @@ export class PersistStore {
     const limit = Math.max(COMPACT_FACTOR * this.options.queueLimit, COMPACT_MIN_RECORDS);
     if (log.records > limit) {
       const snapshot = [queueNameRecord(queue.name), ...[...queue.held()].map(messageRecord)];
-      void log
-        .compact(snapshot)
-        .then(() =>
-          this.options.logger({
-            type: 'storage-compacted',
-            file: log.path,
-            records: snapshot.length,
-          }),
-        );
+      void log.compact(snapshot).then(() =>
+        this.options.logger({
+          type: 'storage-compacted',
+          file: log.path,
+          records: snapshot.length,
+        }),
+      );
     }
   }
 
