@@ -39,7 +39,7 @@ export async function rawRequest(
           ? options.body
           : Readable.from(options.body),
     signal: options.signal ?? null,
-    dispatcher: options.dispatcher,
+    ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
   });
   const body = Buffer.from(await res.body.arrayBuffer());
   return { status: res.statusCode, headers: res.headers, body, text: body.toString('utf8') };

@@ -1,4 +1,4 @@
-import { BSONRegExp, Double, Int32, Long, serialize } from 'bson';
+import { BSONRegExp, Double, Int32, Long } from 'bson';
 import {
   appendFileSync,
   mkdtempSync,
