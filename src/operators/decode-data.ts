@@ -1,0 +1,136 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { HmbDecodeError } from '../errors/decode-error';
+import type { HmbMessage } from '../protocol/message';
+
+/** A type guard on a message's data, e.g. `(d: unknown): d is Alert => …`. */
+export type HmbDataGuard<T> = (data: unknown) => data is T;
+
+/**
+ * A parse function: returns the data as `T` (possibly transformed) or throws when it is invalid,
+ * e.g. `(d: unknown) => AlertSchema.parse(d)`.
+ */
+export type HmbDataParseFunction<T> = (data: unknown) => T;
+
+/** A schema object with a throwing `parse`, such as a zod schema. */
+export interface HmbDataSchema<T> {
+  parse(data: unknown): T;
+}
+
+/** Anything {@link decodeData} can validate with. */
+export type HmbDataValidator<T> = HmbDataGuard<T> | HmbDataParseFunction<T> | HmbDataSchema<T>;
+
+/** A message whose data has been validated as `T` (other fields, e.g. `bus`, kept as they were). */
+export type HmbDecoded<M extends HmbMessage<unknown>, T> = Omit<M, 'data'> & { readonly data: T };
+
+/**
+ * What {@link decodeData} does with a message whose data fails validation:
+ * - `'error'` (default): error the stream with an {@link HmbDecodeError}, which stops the
+ *   pipeline: data that breaks its contract is a bug to see, not to skip;
+ * - `'drop'`: skip the message silently;
+ * - a function: skip the message after telling the function (to log or count it).
+ */
+export type HmbOnInvalid =
+  'error' | 'drop' | ((error: HmbDecodeError, message: HmbMessage<unknown>) => void);
+
+/** Options of {@link decodeData}. */
+export interface DecodeDataOptions {
+  /** See {@link HmbOnInvalid}. Default `'error'`. */
+  readonly onInvalid?: HmbOnInvalid;
+}
+
+/**
+ * Validates each message's data and types it: with a type guard, a parse function, or a schema
+ * object with `parse` (such as a zod schema). A parse function's result replaces the data (so
+ * schema transforms and defaults apply); a guard keeps the data as it was.
+ *
+ * A message fails when the guard returns false or the parser throws. It then becomes an
+ * {@link HmbDecodeError} (code `HMB_ERR_DECODE`) naming the queue and seq (and the bus, for
+ * messages from `mergeBuses`), with the parser's error in `cause`; `onInvalid` decides whether that
+ * errors the stream (default) or the message is dropped.
+ *
+ * A function is told apart from a guard by what it returns: `true` and `false` are a guard's
+ * verdict, anything else is a parsed value. A parse function whose valid result may be `false`
+ * must therefore be passed as a schema object: `decodeData({ parse: myParse })`.
+ *
+ * Note: `classifyHmbError` counts `HMB_ERR_DECODE` as transient (it was made for corrupt frames),
+ * so do not put `retryWithBackoff` below this operator: retrying cannot make bad data valid.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import { HmbClient, decodeData } from 'hmb-rx';
+ * const Alert = z.object({ eventId: z.string(), magnitude: z.number() });
+ * const client = new HmbClient('http://127.0.0.1:8000/seismo');
+ * client
+ *   .subscribe({ queue: { SYSTEM_ALERT: {} } })
+ *   .pipe(decodeData(Alert, { onInvalid: (err) => console.warn(err.queue, err.seq, err.message) }))
+ *   .subscribe((m) => console.log(m.data.eventId, m.data.magnitude)); // m.data: { eventId: string; magnitude: number }
+ * ```
+ * @param validate - a type guard, a parse function or a schema object with `parse`.
+ * @param options - see {@link DecodeDataOptions}.
+ * @returns an operator from messages to messages with validated data.
+ */
+export function decodeData<T, M extends HmbMessage<unknown> = HmbMessage<unknown>>(
+  validate: HmbDataValidator<T>,
+  options: DecodeDataOptions = {},
+): OperatorFunction<M, HmbDecoded<M, T>> {
+  const onInvalid = options.onInvalid ?? 'error';
+  const check = validatorFunction(validate);
+  return (source) =>
+    new Observable<HmbDecoded<M, T>>((subscriber) =>
+      source.subscribe({
+        next: (message) => {
+          let verdict: Verdict<T>;
+          try {
+            verdict = check(message.data);
+          } catch (cause) {
+            verdict = { valid: false, cause };
+          }
+          if (verdict.valid) {
+            subscriber.next({ ...message, data: verdict.data } as HmbDecoded<M, T>);
+            return;
+          }
+          const error = decodeError(message, verdict.cause);
+          if (onInvalid === 'error') subscriber.error(error);
+          else if (onInvalid !== 'drop') onInvalid(error, message);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
+
+type Verdict<T> =
+  { readonly valid: true; readonly data: T } | { readonly valid: false; readonly cause?: unknown };
+
+function validatorFunction<T>(validate: HmbDataValidator<T>): (data: unknown) => Verdict<T> {
+  if (typeof validate !== 'function') {
+    // Called as a method: schema libraries' parse needs its `this`.
+    return (data) => ({ valid: true, data: validate.parse(data) });
+  }
+  return (data) => {
+    const result: unknown = validate(data);
+    if (result === true) return { valid: true, data: data as T };
+    if (result === false) return { valid: false };
+    return { valid: true, data: result as T };
+  };
+}
+
+function decodeError(message: HmbMessage<unknown>, cause: unknown): HmbDecodeError {
+  const bus = (message as { readonly bus?: unknown }).bus;
+  const why =
+    cause === undefined
+      ? 'rejected by the type guard'
+      : cause instanceof Error
+        ? cause.message
+        : String(cause);
+  return new HmbDecodeError(
+    `invalid data in ${message.type} message ${message.queue}#${message.seq}${typeof bus === 'string' ? ` from ${bus}` : ''}: ${why}`,
+    {
+      queue: message.queue,
+      seq: message.seq,
+      ...(typeof bus === 'string' ? { bus } : {}),
+      ...(cause === undefined ? {} : { cause }),
+    },
+  );
+}
