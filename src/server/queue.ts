@@ -87,9 +87,15 @@ export class Queue {
   private noteTopic(msg: StoredMessage): void {
     const topic = msg.topic ?? '';
     const previous = this.topics.get(topic);
-    // Re-inserting keeps the map in least-recently-seen order for the cap below.
+    const value = msg.endtime ?? previous ?? null;
+    if (this.topics.size < MAX_TOPICS_PER_QUEUE) {
+      if (previous !== value) this.topics.set(topic, value);
+      return;
+    }
+    // At the cap, re-inserting keeps the map in least-recently-seen order, so the least recently
+    // seen topic is the one dropped.
     this.topics.delete(topic);
-    this.topics.set(topic, msg.endtime ?? previous ?? null);
+    this.topics.set(topic, value);
     if (this.topics.size > MAX_TOPICS_PER_QUEUE) {
       const first = this.topics.keys().next();
       if (first.done !== true) this.topics.delete(first.value);

@@ -45,21 +45,21 @@ export interface BsonElement {
   readonly valueEnd: number;
 }
 
-function cstringEnd(buf: Uint8Array, p: number, limit: number): number {
+function cstringEnd(buf: Buffer, p: number, limit: number): number {
   const end = buf.indexOf(0, p);
   return end < 0 || end >= limit ? -1 : end;
 }
 
-function int32(buf: Uint8Array, p: number): number {
+function int32(buf: Buffer, p: number): number {
   return buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
 }
 
 /** Reads a little-endian int32 (the length prefix of documents and strings). */
-export function readInt32(buf: Uint8Array, p: number): number {
+export function readInt32(buf: Buffer, p: number): number {
   return int32(buf, p);
 }
 
-function stringEnd(buf: Uint8Array, p: number, limit: number): number {
+function stringEnd(buf: Buffer, p: number, limit: number): number {
   if (p + 4 > limit) return -1;
   const len = int32(buf, p);
   const end = p + 4 + len;
@@ -72,7 +72,7 @@ function stringEnd(buf: Uint8Array, p: number, limit: number): number {
  * (lengths, terminators, boolean bytes); `-1` when it is corrupt or the type unknown. Nested
  * documents are only framed here; {@link bsonDocumentEnd} checks them in depth.
  */
-function valueEnd(buf: Uint8Array, type: number, p: number, limit: number): number {
+function valueEnd(buf: Buffer, type: number, p: number, limit: number): number {
   let end: number;
   switch (type) {
     case BsonType.Double:
@@ -143,7 +143,7 @@ export const BSON_TOO_DEEP = -2;
  * the offset just past it, `-1` when it is corrupt, or {@link BSON_TOO_DEEP}. Iterative, so
  * nesting depth cannot overflow the stack here; the limit protects the recursive steps after it.
  */
-export function bsonDocumentEnd(buf: Uint8Array, start: number, limit = buf.length): number {
+export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length): number {
   if (start + 5 > limit) return -1;
   const docEnd = start + int32(buf, start);
   if (docEnd < start + 5 || docEnd > limit || buf[docEnd - 1] !== 0) return -1;
@@ -184,7 +184,7 @@ export function bsonDocumentEnd(buf: Uint8Array, start: number, limit = buf.leng
 /**
  * The top-level elements of a document already checked by {@link bsonDocumentEnd}, in order.
  */
-export function bsonElements(buf: Uint8Array, start: number): BsonElement[] {
+export function bsonElements(buf: Buffer, start: number): BsonElement[] {
   const out: BsonElement[] = [];
   const last = start + int32(buf, start) - 1;
   let p = start + 4;
@@ -195,7 +195,7 @@ export function bsonElements(buf: Uint8Array, start: number): BsonElement[] {
     const end = valueEnd(buf, type, valueStart, last);
     out.push({
       type,
-      name: Buffer.from(buf.buffer, buf.byteOffset + p + 1, nameEnd - p - 1).toString('utf8'),
+      name: buf.toString('utf8', p + 1, nameEnd),
       start: p,
       valueStart,
       valueEnd: end,
@@ -206,7 +206,7 @@ export function bsonElements(buf: Uint8Array, start: number): BsonElement[] {
 }
 
 /** The string value of a String, Code or Symbol element. */
-export function bsonString(buf: Uint8Array, el: BsonElement): string {
+export function bsonString(buf: Buffer, el: BsonElement): string {
   return Buffer.from(
     buf.buffer,
     buf.byteOffset + el.valueStart + 4,
@@ -215,15 +215,14 @@ export function bsonString(buf: Uint8Array, el: BsonElement): string {
 }
 
 /** An integer-like element as the original's lax decoder reads it (`undefined`: ignored). */
-export function bsonLaxInt(buf: Uint8Array, el: BsonElement): number | undefined {
-  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+export function bsonLaxInt(buf: Buffer, el: BsonElement): number | undefined {
   switch (el.type) {
     case BsonType.Int32:
-      return view.readInt32LE(el.valueStart);
+      return buf.readInt32LE(el.valueStart);
     case BsonType.Int64:
-      return Number(view.readBigInt64LE(el.valueStart));
+      return Number(buf.readBigInt64LE(el.valueStart));
     case BsonType.Double: {
-      const d = view.readDoubleLE(el.valueStart);
+      const d = buf.readDoubleLE(el.valueStart);
       return Number.isFinite(d) ? Math.trunc(d) : undefined;
     }
     case BsonType.Boolean:
@@ -236,7 +235,7 @@ export function bsonLaxInt(buf: Uint8Array, el: BsonElement): number | undefined
 }
 
 /** A boolean element as the original's lax decoder reads it (numbers: non-zero is true). */
-export function bsonLaxBool(buf: Uint8Array, el: BsonElement): boolean | undefined {
+export function bsonLaxBool(buf: Buffer, el: BsonElement): boolean | undefined {
   if (el.type === BsonType.Boolean) return buf[el.valueStart] === 1;
   if (el.type === BsonType.Null) return false;
   const n = bsonLaxInt(buf, el);

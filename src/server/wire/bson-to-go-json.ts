@@ -6,12 +6,8 @@ import { formatBsonDatetime } from './go-time';
 const MIN_KEY = '-9223372036854775808';
 const MAX_KEY = '9223372036854775807';
 
-function view(buf: Uint8Array): Buffer {
-  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
-}
-
 /** Go's utf8.DecodeRune: length of the valid sequence at `i`, or 0 for an invalid byte. */
-function runeLength(b: Uint8Array, i: number, end: number): number {
+function runeLength(b: Buffer, i: number, end: number): number {
   const c = b[i]!;
   if (c < 0x80) return 1;
   const cont = (k: number): boolean => i + k < end && (b[i + k]! & 0xc0) === 0x80;
@@ -36,8 +32,7 @@ function runeLength(b: Uint8Array, i: number, end: number): number {
  * valid UTF-8 sequence becomes the escape `\ufffd` (text kept by mgo from a BSON sender can hold
  * such bytes).
  */
-export function goJsonStringFromBytes(bytes: Uint8Array): string {
-  const buf = view(bytes);
+export function goJsonStringFromBytes(buf: Buffer): string {
   if (isUtf8(buf)) return goJsonString(buf.toString('utf8'));
   let out = '"';
   let from = 0;
@@ -55,7 +50,7 @@ export function goJsonStringFromBytes(bytes: Uint8Array): string {
   return `${out}${goJsonString(buf.toString('utf8', from)).slice(1, -1)}"`;
 }
 
-function cstringEnd(buf: Uint8Array, p: number): number {
+function cstringEnd(buf: Buffer, p: number): number {
   return buf.indexOf(0, p);
 }
 
@@ -66,8 +61,7 @@ function cstringEnd(buf: Uint8Array, p: number): number {
  * `{}`. Returns `undefined` for `undefined`, which Go leaves out. NaN and ±Inf, which Go cannot
  * encode at all, become `null`.
  */
-export function bsonValueToGoJson(bytes: Uint8Array, type: number, p: number): string | undefined {
-  const buf = view(bytes);
+export function bsonValueToGoJson(buf: Buffer, type: number, p: number): string | undefined {
   switch (type) {
     case BsonType.Double:
       return goJsonNumber(buf.readDoubleLE(p));
@@ -133,7 +127,7 @@ export function bsonValueToGoJson(bytes: Uint8Array, type: number, p: number): s
 }
 
 interface Entry {
-  readonly key: Uint8Array;
+  readonly key: Buffer;
   readonly type: number;
   readonly value: number;
 }

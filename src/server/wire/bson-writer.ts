@@ -1,6 +1,11 @@
 import { BsonType } from './bson-reader';
 
 const INITIAL_BYTES = 256;
+/** A scratch buffer shared by writers one at a time, so encoding a message allocates only its result. */
+const SCRATCH_BYTES = 64 * 1024;
+/** A scratch grown past this is not kept (a rare huge document should not pin memory). */
+const MAX_KEPT_SCRATCH_BYTES = 4 * 1024 * 1024;
+let scratch: Buffer | undefined = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 /**
  * Builds BSON documents into one growing buffer. Written by hand rather than with js-bson so that
@@ -8,8 +13,21 @@ const INITIAL_BYTES = 256;
  * doubles) and raw payload bytes can be spliced in without decoding them.
  */
 export class BsonWriter {
-  private buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  private buf: Buffer;
   private pos = 0;
+  private readonly borrowed: boolean;
+
+  constructor() {
+    // Writers never nest, but if one is abandoned mid-way the next simply allocates its own.
+    if (scratch !== undefined) {
+      this.buf = scratch;
+      scratch = undefined;
+      this.borrowed = true;
+    } else {
+      this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
+      this.borrowed = false;
+    }
+  }
   private readonly openDocs: number[] = [];
 
   private ensure(extra: number): void {
@@ -143,8 +161,13 @@ export class BsonWriter {
     }
   }
 
-  /** The bytes written so far (a copy, so the writer can be dropped). */
+  /** The bytes written (a copy of exactly that length); the writer must not be used after. */
   finish(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    if (this.borrowed)
+      scratch =
+        this.buf.length <= MAX_KEPT_SCRATCH_BYTES ? this.buf : Buffer.allocUnsafe(SCRATCH_BYTES);
+    return out;
   }
 }

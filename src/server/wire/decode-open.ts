@@ -68,7 +68,7 @@ class Abort {
  * `seq`/`endseq` parsed from the literal (`strconv.ParseInt: parsing "0.0": invalid syntax`) and
  * times parsed from the quoted token (`parsing time "\"…\"" as "\"2006-01-02T15:04:05Z\""…`).
  */
-export function decodeOpenJson(body: Uint8Array): Decoded<OpenRequest> {
+export function decodeOpenJson(body: Buffer): Decoded<OpenRequest> {
   const parsed = parseGoJson(body);
   if (!parsed.ok) return decodeFailure(parsed.error);
   const errors = new GoTypeErrors();
@@ -120,7 +120,7 @@ function jsonBool(
 }
 
 function decodeOpenObject(
-  body: Uint8Array,
+  body: Buffer,
   root: Extract<GoJsonNode, { t: 'obj' }>,
   request: OpenRequest,
   errors: GoTypeErrors,
@@ -158,7 +158,7 @@ function decodeOpenObject(
 }
 
 function decodeQueueJson(
-  body: Uint8Array,
+  body: Buffer,
   obj: Extract<GoJsonNode, { t: 'obj' }>,
   errors: GoTypeErrors,
 ): OpenQueueParams {
@@ -239,7 +239,7 @@ function decodeQueueJson(
  * ignored); `seq`/`endseq` strict (`invalid Sequence` unless int32 or int64); times must be
  * strings (`invalid Time`), parsed with the unquoted layout.
  */
-export function decodeOpenBson(body: Uint8Array): Decoded<OpenRequest> {
+export function decodeOpenBson(body: Buffer): Decoded<OpenRequest> {
   const end = bsonDocumentEnd(body, 0);
   if (end === BSON_TOO_DEEP) return decodeFailure('exceeded max depth');
   if (end < 0) return decodeFailure('Document is corrupted');
@@ -276,16 +276,15 @@ export function decodeOpenBson(body: Uint8Array): Decoded<OpenRequest> {
 }
 
 /** An int32/int64 sequence number; `null` for BSON null; aborts with `invalid Sequence` otherwise. */
-export function bsonSequence(body: Uint8Array, el: BsonElement, prefix = ''): bigint | null {
-  const view = Buffer.from(body.buffer, body.byteOffset, body.length);
-  if (el.type === BsonType.Int32) return BigInt(view.readInt32LE(el.valueStart));
-  if (el.type === BsonType.Int64) return view.readBigInt64LE(el.valueStart);
+export function bsonSequence(body: Buffer, el: BsonElement, prefix = ''): bigint | null {
+  if (el.type === BsonType.Int32) return BigInt(body.readInt32LE(el.valueStart));
+  if (el.type === BsonType.Int64) return body.readBigInt64LE(el.valueStart);
   if (el.type === BsonType.Null) return null;
   throw new Abort(`${prefix}invalid Sequence`);
 }
 
 /** A time string; `null` for BSON null; aborts with `invalid Time` or the parse error otherwise. */
-export function bsonTime(body: Uint8Array, el: BsonElement, prefix = ''): GoTime | null {
+export function bsonTime(body: Buffer, el: BsonElement, prefix = ''): GoTime | null {
   if (el.type === BsonType.Null) return null;
   if (el.type !== BsonType.String) throw new Abort(`${prefix}invalid Time`);
   const parsed = parseGoTime(bsonString(body, el), false);
@@ -295,7 +294,7 @@ export function bsonTime(body: Uint8Array, el: BsonElement, prefix = ''): GoTime
 
 export { Abort as BsonDecodeAbort };
 
-function decodeQueueBson(body: Uint8Array, queue: BsonElement): OpenQueueParams {
+function decodeQueueBson(body: Buffer, queue: BsonElement): OpenQueueParams {
   const p = emptyQueueParams();
   for (const el of bsonElements(body, queue.valueStart)) {
     switch (el.name) {

@@ -85,7 +85,7 @@ type Frame =
  * (`invalid character 'b' looking for beginning of object key string`, `unexpected EOF`, `EOF` for
  * an empty body). Iterative, so hostile nesting cannot overflow the stack.
  */
-export function parseGoJson(buf: Uint8Array): GoJsonParseResult {
+export function parseGoJson(buf: Buffer): GoJsonParseResult {
   try {
     return parseOrThrow(buf);
   } catch (err) {
@@ -94,7 +94,7 @@ export function parseGoJson(buf: Uint8Array): GoJsonParseResult {
   }
 }
 
-function parseOrThrow(buf: Uint8Array): GoJsonParseResult {
+function parseOrThrow(buf: Buffer): GoJsonParseResult {
   const n = buf.length;
   let i = 0;
   const skipSpace = (): void => {
@@ -145,7 +145,7 @@ function parseOrThrow(buf: Uint8Array): GoJsonParseResult {
       i++;
     }
     i++;
-    const text = Buffer.from(buf.buffer, buf.byteOffset + start, i - start).toString('utf8');
+    const text = buf.toString('utf8', start, i);
     return escaped ? (JSON.parse(text) as string) : text.slice(1, -1);
   };
 
@@ -174,7 +174,7 @@ function parseOrThrow(buf: Uint8Array): GoJsonParseResult {
       if (!isDigit(c)) throw invalid(c, 'in exponent of numeric literal');
       while (i < n && isDigit(buf[i]!)) i++;
     }
-    return Buffer.from(buf.buffer, buf.byteOffset + start, i - start).toString('latin1');
+    return buf.toString('latin1', start, i);
   };
 
   const scanLiteral = (word: string): void => {
@@ -306,8 +306,8 @@ function parseOrThrow(buf: Uint8Array): GoJsonParseResult {
 }
 
 /** The source text of a node, as Go hands it to an `UnmarshalJSON` method. */
-export function rawText(buf: Uint8Array, node: GoJsonNode): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + node.s, node.e - node.s).toString('utf8');
+export function rawText(buf: Buffer, node: GoJsonNode): string {
+  return buf.toString('utf8', node.s, node.e);
 }
 
 /** Go's name for the kind of a JSON value in `json: cannot unmarshal <kind> into …`. */

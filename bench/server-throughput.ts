@@ -1,0 +1,323 @@
+// Throughput of the embedded bus, measured as the protocol notes (§13) measured the original:
+// one keep-alive connection, request bodies built before the clock starts, 100,000 messages,
+// memory mode with a ring large enough to keep them all. The server runs in a child process, so
+// client and server share the two cores as they did for the original's figures.
+//
+//   npx tsx bench/server-throughput.ts           # prints a table, writes bench/results/server-throughput.json
+//   SERVER_CPU_PROF=1 npx tsx bench/server-throughput.ts   # also writes a .cpuprofile of the server
+import { deserialize, serialize } from 'bson';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'undici';
+
+const MESSAGES = 100_000;
+const BATCH = 100;
+const SINGLE_SENDS = 10_000;
+
+/** The original's figures (notes §13), msg/s, as [low, high]. */
+const ORIGINAL: Record<string, [number, number] | undefined> = {
+  'send JSON ×100 small': [99_000, 123_000],
+  'send JSON ×100 1KiB': [35_000, 35_000],
+  'send BSON ×100 small': [122_000, 151_000],
+  'send BSON ×100 1KiB': [46_000, 46_000],
+  'send JSON ×1 small': [5_400, 5_400],
+  'recv JSON small': [72_000, 83_000],
+  'recv JSON 1KiB': [20_000, 20_000],
+  'recv JSON limit 64 small': [110_000, 135_000],
+  'recv BSON small': [140_000, 203_000],
+  'recv BSON 1KiB': [82_000, 82_000],
+  'stream JSON small': [79_000, 79_000],
+  'stream JSON 1KiB': [24_000, 24_000],
+  'stream BSON small': [120_000, 120_000],
+  'stream BSON 1KiB': [48_000, 48_000],
+};
+
+// --- the server side (child process) --------------------------------------------------------
+
+async function serve(): Promise<void> {
+  const { startHmbServer } = await import('../src/server');
+  const server = await startHmbServer({
+    port: 0,
+    queueLimit: 200_000,
+    maxSessionsPerIp: 1_000,
+    maxBodyKb: 102_400,
+  });
+  process.send?.({ port: server.port });
+  process.on('message', (m: unknown) => {
+    if (m === 'stop') void server.close().then(() => process.exit(0));
+  });
+}
+
+// --- the client side ------------------------------------------------------------------------
+
+/** `{"type":"T","queue":"PJ","topic":"X","data":{"i":N,"pad":"x"*P}}`: 97 bytes (P=32) as JSON. */
+function message(
+  queue: string,
+  i: number,
+  pad: number,
+): { type: string; queue: string; topic: string; data: { i: number; pad: string } } {
+  return { type: 'T', queue, topic: 'X', data: { i, pad: 'x'.repeat(pad) } };
+}
+
+const SMALL_PAD = 32;
+// 1022 bytes as compact JSON with a 5-digit i, as in the notes' 1 KiB column.
+const LARGE_PAD = 32 + (1022 - 97);
+
+function jsonBodies(queue: string, count: number, per: number, pad: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let start = 0; start < count; start += per) {
+    const list: Record<string, unknown> = {};
+    for (let k = 0; k < per; k++) list[k] = message(queue, start + k, pad);
+    bodies.push(Buffer.from(JSON.stringify(list)));
+  }
+  return bodies;
+}
+
+function bsonBodies(queue: string, count: number, per: number, pad: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let start = 0; start < count; start += per) {
+    const docs: Buffer[] = [];
+    for (let k = 0; k < per; k++) docs.push(Buffer.from(serialize(message(queue, start + k, pad))));
+    bodies.push(Buffer.concat(docs));
+  }
+  return bodies;
+}
+
+class Bench {
+  private readonly client: Client;
+
+  constructor(readonly base: string) {
+    this.client = new Client(base, { keepAliveTimeout: 60_000, pipelining: 1 });
+  }
+
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: Buffer,
+    json = true,
+  ): Promise<{ status: number; body: Buffer }> {
+    const res = await this.client.request({
+      method,
+      path,
+      headers:
+        body === undefined
+          ? {}
+          : { 'content-type': json ? 'application/json' : 'application/bson' },
+      body: body ?? null,
+    });
+    // arrayBuffer() reads through 'data' events: no per-chunk await, so the 2048-byte chunks of
+    // an answer cost the client little.
+    return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
+  }
+
+  async open(bus: string, params: unknown, json = true): Promise<string> {
+    const body = json
+      ? Buffer.from(JSON.stringify(params))
+      : Buffer.from(serialize(params as object));
+    const res = await this.call('POST', `/${bus}/open`, body, json);
+    const ack = (json ? JSON.parse(res.body.toString()) : deserialize(res.body)) as { sid: string };
+    return ack.sid;
+  }
+
+  async sendAll(bus: string, sid: string, bodies: Buffer[], json: boolean): Promise<void> {
+    for (const body of bodies) {
+      const res = await this.call('POST', `/${bus}/send/${sid}`, body, json);
+      if (res.status !== 204) throw new Error(`send: ${res.status} ${res.body.toString()}`);
+    }
+  }
+
+  /**
+   * Receives until EOF with /recv; returns the count. JSON answers are parsed whole; BSON answers
+   * are framed by their length prefixes and only the last document is decoded (for the
+   * continuity suffix), so the figure measures the server rather than js-bson.
+   */
+  async recvAll(bus: string, sid: string, json: boolean): Promise<number> {
+    let suffix = '';
+    let count = 0;
+    for (;;) {
+      const res = await this.call('GET', `/${bus}/recv/${sid}${suffix}`);
+      const frames = json
+        ? Object.values(
+            JSON.parse(res.body.toString()) as Record<
+              string,
+              { type: string; queue: string; seq: number }
+            >,
+          )
+        : bsonFrames(res.body);
+      for (const f of frames) {
+        if (f.type === 'EOF') return count;
+        count++;
+        suffix = `/${f.queue}/${Number(f.seq)}`;
+      }
+    }
+  }
+
+  /** Reads one /stream answer to its EOF, decoding it; returns the message count. */
+  async streamAll(bus: string, sid: string, json: boolean): Promise<number> {
+    const res = await this.call('GET', `/${bus}/stream/${sid}`);
+    if (!json) return bsonFrames(res.body).length - 1;
+    const frames = Object.values(
+      JSON.parse(res.body.toString()) as Record<string, { type: string }>,
+    );
+    return frames.filter((f) => f.type !== 'EOF').length;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+type Frame = { type: string; queue: string; seq: number };
+
+/** Frames of a BSON body: every document framed, the last two decoded (the last may be EOF). */
+function bsonFrames(buf: Buffer): Frame[] {
+  const starts: number[] = [];
+  for (let p = 0; p < buf.length; p += buf.readInt32LE(p)) starts.push(p);
+  const decode = (i: number): Frame => {
+    const p = starts[i]!;
+    return deserialize(buf.subarray(p, p + buf.readInt32LE(p))) as Frame;
+  };
+  const out: Frame[] = starts.map(() => ({ type: 'T', queue: '', seq: -1 }));
+  for (let i = Math.max(0, starts.length - 2); i < starts.length; i++) out[i] = decode(i);
+  return out;
+}
+
+interface Row {
+  readonly name: string;
+  readonly messages: number;
+  readonly seconds: number;
+  readonly rate: number;
+  readonly original: [number, number] | undefined;
+}
+
+/** `BENCH_ONLY=regex` runs only the matching operations (for profiling one of them). */
+const ONLY =
+  process.env['BENCH_ONLY'] === undefined ? undefined : new RegExp(process.env['BENCH_ONLY']);
+
+async function measure(
+  name: string,
+  messages: number,
+  run: () => Promise<number | void>,
+): Promise<Row | undefined> {
+  if (ONLY !== undefined && !ONLY.test(name)) return undefined;
+  const t0 = process.hrtime.bigint();
+  const got = await run();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (typeof got === 'number' && got !== messages)
+    throw new Error(`${name}: expected ${messages} messages, got ${got}`);
+  const row = { name, messages, seconds, rate: messages / seconds, original: ORIGINAL[name] };
+  console.log(
+    `  ${name.padEnd(26)} ${Math.round(row.rate).toLocaleString('en').padStart(9)} msg/s`,
+  );
+  return row;
+}
+
+async function client(port: number): Promise<Row[]> {
+  const bench = new Bench(`http://127.0.0.1:${port}`);
+  const rows: Row[] = [];
+  const add = (row: Row | undefined): void => {
+    if (row !== undefined) rows.push(row);
+  };
+  let busNo = 0;
+  const freshBus = (): string => `b${busNo++}`;
+
+  for (const [size, pad] of [
+    ['small', SMALL_PAD],
+    ['1KiB', LARGE_PAD],
+  ] as const) {
+    // /send, 100 per POST, both formats; each run fills its own bus.
+    for (const json of [true, false]) {
+      const bus = freshBus();
+      const sid = await bench.open(bus, { cid: 'sender' });
+      const bodies = json
+        ? jsonBodies('PJ', MESSAGES, BATCH, pad)
+        : bsonBodies('PJ', MESSAGES, BATCH, pad);
+      add(
+        await measure(`send ${json ? 'JSON' : 'BSON'} ×100 ${size}`, MESSAGES, () =>
+          bench.sendAll(bus, sid, bodies, json),
+        ),
+      );
+    }
+    if (size === 'small') {
+      const bus = freshBus();
+      const sid = await bench.open(bus, { cid: 'sender' });
+      const bodies = jsonBodies('PJ', SINGLE_SENDS, 1, pad);
+      add(
+        await measure('send JSON ×1 small', SINGLE_SENDS, () =>
+          bench.sendAll(bus, sid, bodies, true),
+        ),
+      );
+    }
+    // Delivery: every run reads a freshly filled bus, so each figure includes encoding the
+    // messages for that format (nothing is cached yet).
+    const deliveries: Array<[string, boolean, 'recv' | 'stream', number | undefined]> = [
+      [`recv JSON ${size}`, true, 'recv', undefined],
+      [`recv BSON ${size}`, false, 'recv', undefined],
+      [`stream JSON ${size}`, true, 'stream', undefined],
+      [`stream BSON ${size}`, false, 'stream', undefined],
+    ];
+    if (size === 'small') deliveries.splice(1, 0, ['recv JSON limit 64 small', true, 'recv', 64]);
+    for (const [name, json, method, limit] of deliveries) {
+      if (ONLY !== undefined && !ONLY.test(name)) continue;
+      const bus = freshBus();
+      const sender = await bench.open(bus, { cid: 'sender' });
+      await bench.sendAll(bus, sender, jsonBodies('PJ', MESSAGES, 1000, pad), true);
+      const params = {
+        ...(limit === undefined ? {} : { recv_limit: limit }),
+        queue: { PJ: { seq: 0, keep: false } },
+      };
+      const sid = await bench.open(bus, params, json);
+      add(
+        await measure(name, MESSAGES, () =>
+          method === 'recv' ? bench.recvAll(bus, sid, json) : bench.streamAll(bus, sid, json),
+        ),
+      );
+    }
+  }
+  await bench.close();
+  return rows;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--serve')) return serve();
+  const execArgv =
+    process.env['SERVER_CPU_PROF'] === '1'
+      ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir=bench/results']
+      : process.execArgv;
+  const child: ChildProcess = fork(__filename, ['--serve'], { execArgv, stdio: 'inherit' });
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m) => resolve((m as { port: number }).port)),
+  );
+  console.log(
+    `hmb-rx embedded bus throughput (${MESSAGES.toLocaleString('en')} messages, server in a child process)`,
+  );
+  let rows: Row[];
+  try {
+    rows = await client(port);
+  } finally {
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  console.log('\n| operation | msg/s | original (notes §13) | ratio |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of rows) {
+    const orig =
+      r.original === undefined
+        ? '–'
+        : r.original[0] === r.original[1]
+          ? r.original[0].toLocaleString('en')
+          : `${r.original[0].toLocaleString('en')}–${r.original[1].toLocaleString('en')}`;
+    const ratio = r.original === undefined ? '–' : `${(r.rate / r.original[0]).toFixed(2)}×`;
+    console.log(`| ${r.name} | ${Math.round(r.rate).toLocaleString('en')} | ${orig} | ${ratio} |`);
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'server-throughput.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, messages: MESSAGES, rows }, null, 2)}\n`,
+  );
+  console.log(`\nwritten: ${join('bench', 'results', 'server-throughput.json')}`);
+}
+
+void main();
