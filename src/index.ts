@@ -118,3 +118,55 @@ export type { HmbCursorStore, HmbPositions } from './cursor/cursor-store';
 export { MemoryCursorStore } from './cursor/memory-cursor-store';
 export { LocalStorageCursorStore, type HmbWebStorage } from './cursor/local-storage-cursor-store';
 export { DEFAULT_CURSOR_SAVE_INTERVAL_MS, type HmbCursorOptions } from './client/client-options';
+
+export { DEFAULT_DEDUPE_WINDOW_SIZE, dedupeBy, type DedupeByOptions } from './operators/dedupe-by';
+export { dataOf } from './operators/data-of';
+export {
+  decodeData,
+  type DecodeDataOptions,
+  type HmbDataGuard,
+  type HmbDataParseFunction,
+  type HmbDataSchema,
+  type HmbDataValidator,
+  type HmbDecoded,
+  type HmbOnInvalid,
+} from './operators/decode-data';
+export type {
+  HmbDataFilter,
+  HmbFieldCondition,
+  HmbFieldOperators,
+} from './operators/hmb-data-filter';
+export {
+  DEFAULT_METRICS_INTERVAL_MS,
+  DEFAULT_METRICS_LAG_REFRESH_MS,
+  HmbMetrics,
+  type HmbMetricsOptions,
+  type HmbMetricsSnapshot,
+  type HmbQueueMetrics,
+} from './operators/hmb-metrics';
+export {
+  mergeBuses,
+  type HmbBusSource,
+  type HmbBusSubscription,
+  type HmbLabelledSource,
+  type HmbMergeDedupeOptions,
+  type HmbMergeReorderOptions,
+  type HmbSourceFailure,
+  type HmbSourcedMessage,
+  type MergeBusesOptions,
+} from './operators/merge-buses';
+export { ofTopic } from './operators/of-topic';
+export { ofType } from './operators/of-type';
+export { recvWindow, type HmbWindowItem } from './operators/recv-window';
+export {
+  DEFAULT_REORDER_MAX_BUFFERED,
+  reorderByTime,
+  type HmbTimeValue,
+  type ReorderByTimeOptions,
+} from './operators/reorder-by-time';
+export {
+  DEFAULT_SHARE_GRACE_PERIOD_MS,
+  shareSubscription,
+  type ShareSubscriptionOptions,
+} from './operators/share-subscription';
+export { whereData, type WhereDataOptions } from './operators/where-data';

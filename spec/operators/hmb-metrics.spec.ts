@@ -126,7 +126,10 @@ describe('operators: HmbMetrics (virtual time)', () => {
   it('HmbMetrics: /info is not asked while nobody watches, and a failing /info keeps the last ends', () => {
     let infoCalls = 0;
     scheduler().run(({ cold, expectObservable }) => {
-      const answers = [cold('(i|)', { i: info }), cold('#', {}, new Error('503'))];
+      const answers = [
+        cold<HmbInfo>('(i|)', { i: info }),
+        cold<HmbInfo>('#', {}, new Error('503')),
+      ];
       const metrics = new HmbMetrics({
         intervalMs: 10,
         lagRefreshMs: 10,
