@@ -5,6 +5,9 @@ import { formatGoTimeMicros, type GoTime } from './wire/go-time';
 /** /info keeps the last end time per topic; past this many topics the least recently seen go. */
 export const MAX_TOPICS_PER_QUEUE = 10_000;
 
+/** Slots a queue's ring starts with (it doubles up to its capacity). */
+const INITIAL_SLOTS = 16;
+
 /** What {@link Queue.put} did with a message. */
 export type PutOutcome = 'stored' | 'too-old';
 
@@ -14,12 +17,20 @@ export type PutOutcome = 'stored' | 'too-old';
  * gets.
  */
 export class Queue {
-  private readonly messages = new Map<number, StoredMessage>();
+  /**
+   * The ring: the message with seq `s` sits at `s % slots.length` (entries carry their seq, so a
+   * stale one is recognised). It starts small and doubles up to the capacity, so an almost empty
+   * queue costs little.
+   */
+  private slots: Array<StoredMessage | undefined> = new Array<StoredMessage | undefined>(
+    INITIAL_SLOTS,
+  );
   /** Lowest seq the ring can still hold: `next - capacity`, floored at 0. */
   private low = 0;
   /** Lowest seq actually held, found lazily (gaps are skipped). */
   private oldest: number | undefined;
   private nextSeq = 0;
+  private held_ = 0;
   /** Per topic, the end time of the newest message of that topic that had one. */
   private readonly topics = new Map<string, GoTime | null>();
 
@@ -35,20 +46,22 @@ export class Queue {
 
   /** How many messages the ring holds. */
   get size(): number {
-    return this.messages.size;
+    return this.held_;
   }
 
   /** The message with this seq, if the ring holds it. */
   get(seq: number): StoredMessage | undefined {
-    return this.messages.get(seq);
+    if (seq < this.low || seq >= this.nextSeq) return undefined;
+    const msg = this.slots[seq % this.slots.length];
+    return msg !== undefined && msg.seq === seq ? msg : undefined;
   }
 
   /** The lowest seq held, or `undefined` for an empty queue. */
   oldestSeq(): number | undefined {
-    if (this.messages.size === 0) return undefined;
-    if (this.oldest === undefined || !this.messages.has(this.oldest)) {
+    if (this.held_ === 0) return undefined;
+    if (this.oldest === undefined || this.get(this.oldest) === undefined) {
       let seq = Math.max(this.low, this.oldest ?? this.low);
-      while (!this.messages.has(seq)) seq++;
+      while (this.get(seq) === undefined) seq++;
       this.oldest = seq;
     }
     return this.oldest;
@@ -65,20 +78,42 @@ export class Queue {
       const newLow = Math.max(0, seq + 1 - this.capacity);
       if (newLow > this.low) this.evictBelow(newLow);
       this.nextSeq = seq + 1;
+      const span = this.nextSeq - this.low;
+      if (span > this.slots.length) this.grow(span);
     } else if (seq < this.low) {
       return 'too-old';
     }
-    this.messages.set(seq, msg);
+    const at = seq % this.slots.length;
+    const previous = this.slots[at];
+    if (previous === undefined || previous.seq !== seq) this.held_++;
+    this.slots[at] = msg;
     if (this.oldest !== undefined && seq < this.oldest) this.oldest = seq;
     this.noteTopic(msg);
     return 'stored';
   }
 
+  private grow(span: number): void {
+    let size = this.slots.length * 2;
+    while (size < span) size *= 2;
+    const old = this.slots;
+    this.slots = new Array<StoredMessage | undefined>(Math.max(size, 1));
+    for (const msg of old) if (msg !== undefined) this.slots[msg.seq % this.slots.length] = msg;
+  }
+
   private evictBelow(newLow: number): void {
-    if (newLow - this.low > this.messages.size) {
-      for (const seq of this.messages.keys()) if (seq < newLow) this.messages.delete(seq);
+    const n = this.slots.length;
+    if (newLow - this.low >= n) {
+      this.slots = new Array<StoredMessage | undefined>(n);
+      this.held_ = 0;
     } else {
-      for (let seq = this.low; seq < newLow; seq++) this.messages.delete(seq);
+      for (let seq = this.low; seq < newLow; seq++) {
+        const at = seq % n;
+        const msg = this.slots[at];
+        if (msg !== undefined && msg.seq === seq) {
+          this.slots[at] = undefined;
+          this.held_--;
+        }
+      }
     }
     this.low = newLow;
     if (this.oldest !== undefined && this.oldest < newLow) this.oldest = undefined;
@@ -108,8 +143,8 @@ export class Queue {
     if (oldest === undefined) {
       return { startseq: null, starttime: null, endseq: null, endtime: null, topic: null };
     }
-    const first = this.messages.get(oldest)!;
-    const last = this.messages.get(this.nextSeq - 1);
+    const first = this.get(oldest)!;
+    const last = this.get(this.nextSeq - 1);
     const topic: Record<string, HmbTopicInfo> = {};
     for (const [name, endtime] of this.topics) {
       Object.defineProperty(topic, name, {
@@ -131,7 +166,7 @@ export class Queue {
     const oldest = this.oldestSeq();
     if (oldest === undefined) return;
     for (let seq = oldest; seq < this.nextSeq; seq++) {
-      const msg = this.messages.get(seq);
+      const msg = this.get(seq);
       if (msg !== undefined) yield msg;
     }
   }

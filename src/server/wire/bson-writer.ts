@@ -58,8 +58,8 @@ export class BsonWriter {
 
   /** Writes an element header: the type byte and the name as a C string. */
   name(type: number, name: string): this {
-    const len = Buffer.byteLength(name, 'utf8');
-    this.ensure(len + 2);
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: room is made without measuring first.
+    this.ensure(name.length * 3 + 2);
     this.buf[this.pos++] = type;
     this.pos += this.buf.write(name, this.pos, 'utf8');
     this.buf[this.pos++] = 0;
@@ -68,11 +68,10 @@ export class BsonWriter {
 
   string(name: string, value: string): this {
     this.name(BsonType.String, name);
-    const len = Buffer.byteLength(value, 'utf8');
-    this.ensure(len + 5);
+    this.ensure(value.length * 3 + 5);
+    const len = this.buf.write(value, this.pos + 4, 'utf8');
     this.buf.writeInt32LE(len + 1, this.pos);
-    this.pos += 4;
-    this.pos += this.buf.write(value, this.pos, 'utf8');
+    this.pos += 4 + len;
     this.buf[this.pos++] = 0;
     return this;
   }

@@ -3,8 +3,8 @@ import type { Payload } from '../payload';
 import {
   BSON_TOO_DEEP,
   bsonDocumentEnd,
-  bsonElements,
   bsonString,
+  forEachBsonElement,
   BsonType,
   type BsonElement,
 } from './bson-reader';
@@ -294,7 +294,7 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
   if (end < 0) return decodeFailure(`${BSON_PREFIX}Document is corrupted`);
   const msg = emptyMessage();
   try {
-    for (const el of bsonElements(doc, 0)) {
+    forEachBsonElement(doc, 0, (el) => {
       switch (el.name) {
         case 'type':
         case 'queue':
@@ -322,11 +322,11 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
           break;
         case 'gdacs':
           if (el.type === BsonType.Document) msg.gdacs = rawPayload(doc, el);
-          else if (el.type !== BsonType.Null) return decodeFailure("invalid 'gdacs'");
-          else msg.gdacs = undefined;
+          else if (el.type === BsonType.Null) msg.gdacs = undefined;
+          else throw new BsonDecodeAbort("invalid 'gdacs'");
           break;
       }
-    }
+    });
   } catch (err) {
     if (err instanceof BsonDecodeAbort) return decodeFailure(err.text);
     if (err instanceof ScMessageTypeError) return decodeFailure("invalid 'scMessageType'");

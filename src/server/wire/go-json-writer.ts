@@ -9,6 +9,7 @@
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
 const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
 const HEX = '0123456789abcdef';
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** A JSON string literal as Go writes it. */
 export function goJsonString(s: string): string {
@@ -74,8 +75,11 @@ export function goJsonNumber(n: number): string {
  * surrogate pair meets U+E000–U+FFFF, so the plain sort is corrected only when such keys exist.
  */
 export function sortKeysGo(keys: string[]): string[] {
+  if (keys.length < 2) return keys;
   keys.sort();
-  if (keys.some((k) => /[\ud800-\udfff]/.test(k))) {
+  let surrogates = false;
+  for (const k of keys) if (SURROGATE.test(k)) surrogates = true;
+  if (surrogates) {
     keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
   }
   return keys;
