@@ -20,13 +20,9 @@ export function goJsonString(s: string): string {
     const c = s.charCodeAt(i);
     let rep: string | undefined;
     if (c < 0x20) {
+      // \b and \f are written as \u0008 and \u000c, as Go's encoder did before 1.22; the
+      // original (built 2024.010) predates 1.22's short forms.
       switch (c) {
-        case 0x08:
-          rep = '\\b';
-          break;
-        case 0x0c:
-          rep = '\\f';
-          break;
         case 0x0a:
           rep = '\\n';
           break;
