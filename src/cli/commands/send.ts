@@ -102,7 +102,9 @@ async function send(
     retry: { maxAttempts: options.retries },
     ...(options.cid === undefined ? {} : { cid: options.cid }),
   });
-  const tracker = new LineTracker(report);
+  const tracker = new LineTracker(report, () => {
+    if (options.keepGoing !== true) sink.abort();
+  });
   const results = sink.results.subscribe((result) => tracker.record(result));
   try {
     if (options.type !== undefined) {
@@ -210,8 +212,17 @@ class LineTracker {
   /** A line was bad, refused, or not sent. */
   bad = false;
   refusedAny = false;
+  /** The sink was aborted after a batch failed for good: what it still held was not sent. */
+  private gaveUp = false;
 
-  constructor(private readonly report: Reporter) {}
+  /**
+   * @param onFailure - called when a batch is given up; without `--keep-going` it aborts the sink,
+   *   because the next batches would only wait through the same retries and fail the same way.
+   */
+  constructor(
+    private readonly report: Reporter,
+    private readonly onFailure: () => void,
+  ) {}
 
   expect(message: HmbOutgoing, line: number): void {
     this.lineOf.set(message, line);
@@ -242,12 +253,20 @@ class LineTracker {
         break;
       }
       case 'failed':
-      case 'unknown':
+      case 'unknown': {
         this.bad = true;
-        this.report.note(
-          `${this.report.paint('red', `${this.where(result.messages)} ${result.kind === 'failed' ? 'not sent' : 'may not have been sent'}:`)} ${formatError(result.error)}`,
-        );
+        const what = `${this.where(result.messages)} ${result.kind === 'failed' ? 'not sent' : 'may not have been sent'}:`;
+        const why =
+          this.gaveUp && isHmbError(result.error, 'HMB_ERR_CLOSED')
+            ? 'given up after the failure above'
+            : formatError(result.error);
+        this.report.note(`${this.report.paint('red', what)} ${why}`);
+        if (!this.gaveUp) {
+          this.gaveUp = true;
+          this.onFailure();
+        }
         break;
+      }
     }
     const waiting = this.waiting;
     this.waiting = [];
