@@ -50,10 +50,17 @@ export function formatMessageLine(message: HmbMessage, paint: Painter): string {
   return parts.join(' ');
 }
 
-/** `start–end`, `start–` or `–end` (times shortened: no zero fraction), or nothing. */
-function timeSpan(start: string | undefined, end: string | undefined): string | undefined {
+/**
+ * `start–end`, `start–` or `–end`, or nothing. Shortened for a terminal line: no zero fraction
+ * digits, one time when both are equal, and the end without its date when it is the same day.
+ */
+export function timeSpan(start: string | undefined, end: string | undefined): string | undefined {
   if (start === undefined && end === undefined) return undefined;
-  return `${shortTime(start)}–${shortTime(end)}`;
+  const from = shortTime(start);
+  const to = shortTime(end);
+  if (from === to) return from;
+  const day = from.slice(0, 11);
+  return `${from}–${day.length === 11 && to.startsWith(day) ? to.slice(11) : to}`;
 }
 
 /** `2020-01-01T00:00:10.500000Z` → `2020-01-01T00:00:10.5Z`; `….000000Z` → `…:10Z`. */

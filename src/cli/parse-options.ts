@@ -64,19 +64,25 @@ export function parseSeconds(value: string): number {
 export function parseSeqOrTime(value: string): SeqOrTime {
   const text = value.trim();
   if (INTEGER.test(text)) return { kind: 'seq', seq: parseInteger(text) };
-  if (HMB_TIME_PATTERN.test(text)) {
-    try {
-      return { kind: 'time', time: formatHmbTime(text) };
-    } catch {
-      // Falls through to the general error below.
-    }
-  }
-  if (/^\d{4}-\d{2}-\d{2}(T|$)/.test(text)) {
+  // JavaScript rolls February 30 over into March: check the calendar date as written first.
+  if (realCalendarDate(text)) {
+    if (HMB_TIME_PATTERN.test(text)) return { kind: 'time', time: formatHmbTime(text) };
     const ms = Date.parse(text);
     if (Number.isFinite(ms)) return { kind: 'time', time: formatHmbTime(new Date(ms)) };
   }
   throw new InvalidArgumentError(
     'Expected a seq (an integer) or an ISO time such as 2026-11-24T06:00:00Z.',
+  );
+}
+
+/** Whether the text starts with `YYYY-MM-DD` naming a day that exists. */
+function realCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T|$)/.exec(text);
+  if (m === null) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
   );
 }
 

@@ -1,4 +1,5 @@
 import type { HmbInfo, HmbQueueParams } from '../node';
+import { shortTime, timeSpan } from './format-message';
 import type { SeqOrTime } from './parse-options';
 import { CliUsageError } from './usage-error';
 
@@ -81,4 +82,37 @@ function windowSize(
   }
   const last = to?.kind === 'seq' ? Math.min(to.seq, endseq - 1) : endseq - 1;
   return Math.max(0, last - first + 1);
+}
+
+/**
+ * What the progress bar says is being replayed, short enough to fit beside the bar:
+ * `Q seqs 10–29` (absolute seqs when /info knows the queue), `Q 2026-11-24T06:00:00Z–07:00:00Z`,
+ * `Q,R seq 5 – end`.
+ *
+ * @example
+ * ```ts
+ * windowLabel(['Q'], { kind: 'seq', seq: -11 }, undefined, info); // 'Q seqs 140–149' when endseq is 150
+ * ```
+ */
+export function windowLabel(
+  queues: readonly string[],
+  from: SeqOrTime | undefined,
+  to: SeqOrTime | undefined,
+  info: HmbInfo | undefined,
+): string {
+  const names = queues.join(',');
+  const q = queues.length === 1 ? info?.queue[queues[0]!] : undefined;
+  if (q !== undefined && from?.kind !== 'time' && to?.kind !== 'time') {
+    const startseq = q.startseq ?? 0;
+    let first = from?.seq ?? startseq;
+    // A negative seq counts back from the next one: -1 is endseq, -2 the last message.
+    if (first < 0) first = Math.max(startseq, (q.endseq ?? 0) + first + 1);
+    const last = to?.seq ?? (q.endseq === null ? 'end' : q.endseq - 1);
+    return `${names} seqs ${first}–${last}`;
+  }
+  if (from?.kind === 'time' && to?.kind === 'time')
+    return `${names} ${timeSpan(from.time, to.time)}`;
+  const bound = (b: SeqOrTime | undefined, none: string): string =>
+    b === undefined ? none : b.kind === 'seq' ? `seq ${b.seq}` : shortTime(b.time);
+  return `${names} ${bound(from, 'start')} – ${bound(to, 'end')}`;
 }

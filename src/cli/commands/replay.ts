@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { HmbFilter, HmbInfo, HmbQueueParams } from '../../node';
+import type { HmbFilter, HmbQueueParams } from '../../node';
 import { stopExitCode } from '../cli-context';
 import {
   createClient,
@@ -24,7 +24,7 @@ import {
 } from '../parse-options';
 import { ProgressDisplay } from '../progress-display';
 import type { ProgressView } from '../progress-format';
-import { replayWindow } from '../replay-window';
+import { replayWindow, windowLabel } from '../replay-window';
 
 /** Failures in a row after which a replay gives up (a window is a job that should end). */
 export const DEFAULT_REPLAY_RETRIES = 5;
@@ -197,29 +197,4 @@ async function replay(
     if (stop !== undefined) context.stop.removeEventListener('abort', stop);
     await client.close();
   }
-}
-
-/** `Q seqs 10–29`, `Q,R from 2026-…Z to 2026-…Z`: what the bar is about. */
-function windowLabel(
-  queues: readonly string[],
-  from: SeqOrTime | undefined,
-  to: SeqOrTime | undefined,
-  info: HmbInfo,
-): string {
-  const bound = (b: SeqOrTime | undefined, fallback: string): string =>
-    b === undefined ? fallback : b.kind === 'seq' ? String(b.seq) : b.time;
-  const names = queues.join(',');
-  if (queues.length === 1) {
-    const q = info.queue[queues[0]!];
-    if (
-      q !== undefined &&
-      (from === undefined || from.kind === 'seq') &&
-      (to === undefined || to.kind === 'seq')
-    ) {
-      const first = bound(from, String(q.startseq ?? 0));
-      const last = bound(to, q.endseq === null ? 'end' : String(q.endseq - 1));
-      return `${names} seqs ${first}–${last}`;
-    }
-  }
-  return `${names} ${bound(from, 'start')} → ${bound(to, 'end')}`;
 }
