@@ -64,5 +64,15 @@ export type HmbServerLogEvent =
   | { readonly type: 'internal-error'; readonly message: string; readonly cause: unknown }
   | { readonly type: 'closed' };
 
-/** The logger signature of {@link HmbServerLogEvent}s. */
+/**
+ * The logger signature of {@link HmbServerLogEvent}s. A logger that throws is ignored.
+ *
+ * @example
+ * ```ts
+ * import type { HmbServerLogger } from 'hmb-rx/server';
+ * const logErrors: HmbServerLogger = (e) => {
+ *   if (e.type === 'request-error') console.warn(`${e.status} ${e.message} (${e.method} ${e.path})`);
+ * };
+ * ```
+ */
 export type HmbServerLogger = (event: HmbServerLogEvent) => void;

@@ -136,6 +136,18 @@ function integer(name: string, value: number | undefined, fallback: number): num
   return v;
 }
 
+/** A logger that throws must not break the request it reports on. */
+function safeLogger(logger: HmbServerLogger | undefined): HmbServerLogger {
+  if (logger === undefined) return () => undefined;
+  return (event) => {
+    try {
+      logger(event);
+    } catch {
+      // Logging is best effort.
+    }
+  };
+}
+
 /** Fills in defaults and checks every option. */
 export function resolveServerOptions(options: HmbServerOptions = {}): ResolvedServerOptions {
   const port = options.port ?? DEFAULT_PORT;
@@ -179,6 +191,6 @@ export function resolveServerOptions(options: HmbServerOptions = {}): ResolvedSe
       DEFAULT_SHUTDOWN_GRACE_MS,
       true,
     ),
-    logger: options.logger ?? (() => undefined),
+    logger: safeLogger(options.logger),
   };
 }

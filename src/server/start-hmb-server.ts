@@ -6,7 +6,18 @@ import { PersistStore } from './persistence/persist-store';
 import { route } from './router';
 import { ConnectionTracker } from './http/connection-tracker';
 
-/** A running embedded bus. */
+/**
+ * A running embedded bus.
+ *
+ * @example
+ * ```ts
+ * import { startHmbServer, type HmbServerHandle } from 'hmb-rx/server';
+ * const server: HmbServerHandle = await startHmbServer({ port: 0 });
+ * const busUrl = `${server.url}/test`; // e.g. http://127.0.0.1:40213/test
+ * console.log(server.port > 0); // true
+ * await server.close();
+ * ```
+ */
 export interface HmbServerHandle {
   /** Base URL without a bus, e.g. `http://127.0.0.1:8000`; append `/{bus}` for a bus. */
   readonly url: string;
