@@ -74,8 +74,8 @@ export function registerSend(program: Command, host: CommandHost): void {
         ],
         ['hmb send http://127.0.0.1:8000/alerts < alerts.jsonl', 'every line of a file'],
         [
-          'hmb tail http://a:8000/bus -q Q | hmb send http://b:8000/bus',
-          'copy a queue live from one bus to another (the lines name their queue)',
+          "hmb tail http://a:8000/bus -q Q | jq -c 'del(.seq)' | hmb send http://b:8000/bus",
+          'copy a queue live to another bus (without seq: a seq in a line is an out-of-order send)',
         ],
       ]),
     )
