@@ -1,6 +1,8 @@
 import { BsonType } from './bson-reader';
 
 const INITIAL_BYTES = 256;
+/** Text up to this length is tried as ASCII in a loop before falling back to `Buffer#write`. */
+const SHORT_TEXT_CHARS = 64;
 /** A scratch buffer shared by writers one at a time, so encoding a message allocates only its result. */
 const SCRATCH_BYTES = 64 * 1024;
 /** A scratch grown past this is not kept (a rare huge document should not pin memory). */
@@ -56,12 +58,31 @@ export class BsonWriter {
     return this;
   }
 
+  /**
+   * Writes text as UTF-8 at `at` and returns its byte length. Short ASCII text (field names, most
+   * values) is copied in a loop, which is cheaper than a call into `Buffer#write`.
+   */
+  private text(value: string, at: number): number {
+    const n = value.length;
+    if (n <= SHORT_TEXT_CHARS) {
+      const buf = this.buf;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === n) return n;
+    }
+    return this.buf.write(value, at, 'utf8');
+  }
+
   /** Writes an element header: the type byte and the name as a C string. */
   name(type: number, name: string): this {
     // UTF-8 needs at most 3 bytes per UTF-16 unit: room is made without measuring first.
     this.ensure(name.length * 3 + 2);
     this.buf[this.pos++] = type;
-    this.pos += this.buf.write(name, this.pos, 'utf8');
+    this.pos += this.text(name, this.pos);
     this.buf[this.pos++] = 0;
     return this;
   }
@@ -69,7 +90,7 @@ export class BsonWriter {
   string(name: string, value: string): this {
     this.name(BsonType.String, name);
     this.ensure(value.length * 3 + 5);
-    const len = this.buf.write(value, this.pos + 4, 'utf8');
+    const len = this.text(value, this.pos + 4);
     this.buf.writeInt32LE(len + 1, this.pos);
     this.pos += 4 + len;
     this.buf[this.pos++] = 0;
@@ -79,7 +100,13 @@ export class BsonWriter {
   int64(name: string, value: number | bigint): this {
     this.name(BsonType.Int64, name);
     this.ensure(8);
-    this.buf.writeBigInt64LE(BigInt(value), this.pos);
+    if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER) {
+      // Two uint32 halves: no BigInt to allocate for the common case (seq numbers).
+      this.buf.writeUInt32LE(value % 0x1_0000_0000, this.pos);
+      this.buf.writeUInt32LE(Math.floor(value / 0x1_0000_0000), this.pos + 4);
+    } else {
+      this.buf.writeBigInt64LE(BigInt(value), this.pos);
+    }
     this.pos += 8;
     return this;
   }
