@@ -2,24 +2,59 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { HmbDecodeError } from '../errors/decode-error';
 import type { HmbMessage } from '../protocol/message';
 
-/** A type guard on a message's data, e.g. `(d: unknown): d is Alert => …`. */
+/**
+ * A type guard on a message's data.
+ *
+ * @example
+ * ```ts
+ * const isAlert: HmbDataGuard<Alert> = (d): d is Alert =>
+ *   typeof d === 'object' && d !== null && typeof (d as Alert).eventId === 'string';
+ * ```
+ */
 export type HmbDataGuard<T> = (data: unknown) => data is T;
 
 /**
- * A parse function: returns the data as `T` (possibly transformed) or throws when it is invalid,
- * e.g. `(d: unknown) => AlertSchema.parse(d)`.
+ * A parse function: returns the data as `T` (possibly transformed) or throws when it is invalid.
+ *
+ * @example
+ * ```ts
+ * const parseAlert: HmbDataParseFunction<Alert> = (d) => AlertSchema.parse(d);
+ * ```
  */
 export type HmbDataParseFunction<T> = (data: unknown) => T;
 
-/** A schema object with a throwing `parse`, such as a zod schema. */
+/**
+ * A schema object with a throwing `parse`, such as a zod schema.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * const AlertSchema: HmbDataSchema<{ eventId: string }> = z.object({ eventId: z.string() });
+ * ```
+ */
 export interface HmbDataSchema<T> {
   parse(data: unknown): T;
 }
 
-/** Anything {@link decodeData} can validate with. */
+/**
+ * Anything {@link decodeData} can validate with: a guard, a parse function or a schema object.
+ *
+ * @example
+ * ```ts
+ * const validators: HmbDataValidator<Alert>[] = [isAlert, (d) => AlertSchema.parse(d), AlertSchema];
+ * ```
+ */
 export type HmbDataValidator<T> = HmbDataGuard<T> | HmbDataParseFunction<T> | HmbDataSchema<T>;
 
-/** A message whose data has been validated as `T` (other fields, e.g. `bus`, kept as they were). */
+/**
+ * A message whose data has been validated as `T` (other fields, e.g. `bus`, kept as they were).
+ *
+ * @example
+ * ```ts
+ * const m: HmbDecoded<HmbSourcedMessage, Alert> = { ...sourced, data: alert };
+ * console.log(m.bus, m.data.eventId);
+ * ```
+ */
 export type HmbDecoded<M extends HmbMessage<unknown>, T> = Omit<M, 'data'> & { readonly data: T };
 
 /**
@@ -28,11 +63,23 @@ export type HmbDecoded<M extends HmbMessage<unknown>, T> = Omit<M, 'data'> & { r
  *   pipeline: data that breaks its contract is a bug to see, not to skip;
  * - `'drop'`: skip the message silently;
  * - a function: skip the message after telling the function (to log or count it).
+ *
+ * @example
+ * ```ts
+ * const logAndSkip: HmbOnInvalid = (err, m) => console.warn(`skipped ${m.queue}#${m.seq}: ${err.message}`);
+ * ```
  */
 export type HmbOnInvalid =
   'error' | 'drop' | ((error: HmbDecodeError, message: HmbMessage<unknown>) => void);
 
-/** Options of {@link decodeData}. */
+/**
+ * Options of {@link decodeData}.
+ *
+ * @example
+ * ```ts
+ * const options: DecodeDataOptions = { onInvalid: 'drop' };
+ * ```
+ */
 export interface DecodeDataOptions {
   /** See {@link HmbOnInvalid}. Default `'error'`. */
   readonly onInvalid?: HmbOnInvalid;

@@ -9,7 +9,14 @@ import { HmbBadParamError } from '../errors/bad-param-error';
 /** Keys {@link dedupeBy} remembers at most, by default. */
 export const DEFAULT_DEDUPE_WINDOW_SIZE = 10_000;
 
-/** Options of {@link dedupeBy}: the window within which a repeated key counts as a duplicate. */
+/**
+ * Options of {@link dedupeBy}: the window within which a repeated key counts as a duplicate.
+ *
+ * @example
+ * ```ts
+ * const lastHour: DedupeByOptions = { windowSize: 10_000, windowMs: 60 * 60_000 };
+ * ```
+ */
 export interface DedupeByOptions {
   /**
    * How many distinct keys to remember (default {@link DEFAULT_DEDUPE_WINDOW_SIZE}). The oldest

@@ -22,7 +22,14 @@ export const DEFAULT_METRICS_INTERVAL_MS = 1_000;
 /** How often {@link HmbMetrics} asks /info for the queues' ends by default, in ms. */
 export const DEFAULT_METRICS_LAG_REFRESH_MS = 10_000;
 
-/** The figures of one queue in an {@link HmbMetricsSnapshot}. */
+/**
+ * The figures of one queue in an {@link HmbMetricsSnapshot}.
+ *
+ * @example
+ * ```ts
+ * const q: HmbQueueMetrics = { delivered: 1520, lastSeq: 1519, endseq: 1860, lag: 340, gaps: 0, missed: 0 };
+ * ```
+ */
 export interface HmbQueueMetrics {
   /** Messages delivered from this queue. */
   readonly delivered: number;
@@ -42,7 +49,16 @@ export interface HmbQueueMetrics {
   readonly missed: number;
 }
 
-/** What a dashboard shows: one value of {@link HmbMetrics.snapshots$}. */
+/**
+ * What a dashboard shows: one value of {@link HmbMetrics.snapshots$}.
+ *
+ * @example
+ * ```ts
+ * metrics.snapshots$.subscribe((s: HmbMetricsSnapshot) =>
+ *   console.log(`${s.state} ${s.messagesPerSecond.toFixed(0)} msg/s, ${s.reconnects} reconnects`),
+ * );
+ * ```
+ */
 export interface HmbMetricsSnapshot {
   /** Scheduler time of the snapshot, in ms. */
   readonly at: number;
@@ -60,7 +76,14 @@ export interface HmbMetricsSnapshot {
   readonly perQueue: Readonly<Record<string, HmbQueueMetrics>>;
 }
 
-/** Options of {@link HmbMetrics}. */
+/**
+ * Options of {@link HmbMetrics}.
+ *
+ * @example
+ * ```ts
+ * const options: HmbMetricsOptions = { info: () => client.info(), lagRefreshMs: 5000, intervalMs: 1000 };
+ * ```
+ */
 export interface HmbMetricsOptions {
   /** How to ask /info, for `lag`: typically `() => client.info()`. Without it, lag is unknown. */
   readonly info?: () => Observable<HmbInfo>;

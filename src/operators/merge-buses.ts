@@ -33,7 +33,18 @@ export type HmbSourcedMessage<T = unknown> = HmbMessage<T> & {
   readonly bus: string;
 };
 
-/** A source given as a client and what to subscribe to; `client.busUrl` labels its messages. */
+/**
+ * A source given as a client and what to subscribe to; `client.busUrl` labels its messages.
+ *
+ * @example
+ * ```ts
+ * const dc1: HmbBusSubscription = {
+ *   client: new HmbClient('http://dc1.example.org:8000/alerts'),
+ *   params: { queue: { SYSTEM_ALERT: {} } },
+ *   options: { transport: 'stream' },
+ * };
+ * ```
+ */
 export interface HmbBusSubscription {
   readonly client: Pick<HmbClient, 'busUrl' | 'subscribe'>;
   readonly params: HmbSubscribeParams;
@@ -41,7 +52,14 @@ export interface HmbBusSubscription {
   readonly options?: HmbSubscribeOptions;
 }
 
-/** A ready Observable of messages with the label to put in their `bus`. */
+/**
+ * A ready Observable of messages with the label to put in their `bus`.
+ *
+ * @example
+ * ```ts
+ * const replayed: HmbLabelledSource<Alert> = { bus: 'archive', messages: archive.recvAll({ queue: { SYSTEM_ALERT: { seq: 0 } } }) };
+ * ```
+ */
 export interface HmbLabelledSource<T> {
   readonly bus: string;
   readonly messages: Observable<HmbMessage<T>>;
@@ -50,10 +68,23 @@ export interface HmbLabelledSource<T> {
 /**
  * One input of {@link mergeBuses}: a client and parameters, a labelled Observable, or a bare
  * Observable (labelled `source[i]`, unless its messages already carry a `bus`).
+ *
+ * @example
+ * ```ts
+ * const sources: HmbBusSource<Alert>[] = [{ client, params }, { bus: 'archive', messages: archive$ }, test$];
+ * ```
  */
 export type HmbBusSource<T> = HmbBusSubscription | HmbLabelledSource<T> | Observable<HmbMessage<T>>;
 
-/** What {@link MergeBusesOptions.onSourceError} is told when one source fails. */
+/**
+ * What {@link MergeBusesOptions.onSourceError} is told when one source fails.
+ *
+ * @example
+ * ```ts
+ * const onSourceError = ({ bus, index, error }: HmbSourceFailure): void =>
+ *   console.error(`source ${index} (${bus}) failed for good`, error);
+ * ```
+ */
 export interface HmbSourceFailure {
   /** The source's label (its bus URL for a client source). */
   readonly bus: string;
@@ -63,7 +94,14 @@ export interface HmbSourceFailure {
   readonly error: unknown;
 }
 
-/** De-duplication across buses: see {@link dedupeBy}. */
+/**
+ * De-duplication across buses: see {@link dedupeBy}.
+ *
+ * @example
+ * ```ts
+ * const dedupe: HmbMergeDedupeOptions<Alert> = { key: (m) => m.data?.eventId, windowMs: 3_600_000 };
+ * ```
+ */
 export interface HmbMergeDedupeOptions<T> {
   /** The identity of a message, e.g. `(m) => m.data?.eventId`. */
   readonly key: (message: HmbSourcedMessage<T>) => unknown;
@@ -73,7 +111,14 @@ export interface HmbMergeDedupeOptions<T> {
   readonly windowMs?: number;
 }
 
-/** Reordering by a time field: see {@link reorderByTime}. */
+/**
+ * Reordering by a time field: see {@link reorderByTime}.
+ *
+ * @example
+ * ```ts
+ * const reorder: HmbMergeReorderOptions<Alert> = { time: (m) => m.data!.originTime, lagMs: 2000 };
+ * ```
+ */
 export interface HmbMergeReorderOptions<T> {
   /** The message's time: epoch ms, a `Date` or a time string, e.g. `(m) => m.data!.originTime`. */
   readonly time: (message: HmbSourcedMessage<T>) => HmbTimeValue;
@@ -83,7 +128,18 @@ export interface HmbMergeReorderOptions<T> {
   readonly maxBuffered?: number;
 }
 
-/** Options of {@link mergeBuses}. */
+/**
+ * Options of {@link mergeBuses}.
+ *
+ * @example
+ * ```ts
+ * const options: MergeBusesOptions<Alert> = {
+ *   dedupe: { key: (m) => m.data?.eventId },
+ *   failFast: false,
+ *   onSourceError: ({ bus }) => console.warn(`${bus} is down`),
+ * };
+ * ```
+ */
 export interface MergeBusesOptions<T> {
   /** Let each message through once: the first copy to arrive wins. */
   readonly dedupe?: HmbMergeDedupeOptions<T>;

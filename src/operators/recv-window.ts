@@ -7,7 +7,15 @@ import type { HmbMessage } from '../protocol/message';
 import type { HmbQueueParams } from '../protocol/open-params';
 import type { HmbSubscribeParams } from '../session/subscription-cursor';
 
-/** One message of a window read by {@link recvWindow}, with the progress so far. */
+/**
+ * One message of a window read by {@link recvWindow}, with the progress so far.
+ *
+ * @example
+ * ```ts
+ * const show = ({ message, received, total }: HmbWindowItem): string =>
+ *   `${message.queue}#${message.seq}: ${received}/${total ?? '?'}`;
+ * ```
+ */
 export interface HmbWindowItem<T = unknown> {
   readonly message: HmbMessage<T>;
   /** Messages received so far, this one included (from 1). */
@@ -20,7 +28,14 @@ export interface HmbWindowItem<T = unknown> {
   readonly total: number | undefined;
 }
 
-/** The window actually read, and its size when it can be known. */
+/**
+ * The window actually read, and its size when it can be known (see {@link planWindow}).
+ *
+ * @example
+ * ```ts
+ * const plan: HmbWindowPlan = { params: { queue: { Q: { seq: 6, endseq: 9 } } }, total: 4 };
+ * ```
+ */
 export interface HmbWindowPlan {
   readonly params: HmbSubscribeParams;
   readonly total: number | undefined;

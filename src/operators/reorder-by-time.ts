@@ -10,10 +10,24 @@ import { HmbBadParamError } from '../errors/bad-param-error';
 /** Values {@link reorderByTime} holds at most, by default. */
 export const DEFAULT_REORDER_MAX_BUFFERED = 10_000;
 
-/** A time as {@link reorderByTime} reads it: epoch ms, a `Date`, or a string `Date.parse` reads. */
+/**
+ * A time as {@link reorderByTime} reads it: epoch ms, a `Date`, or a string `Date.parse` reads.
+ *
+ * @example
+ * ```ts
+ * const times: HmbTimeValue[] = [1764000000000, new Date(), '2026-11-24T06:12:31.400000Z'];
+ * ```
+ */
 export type HmbTimeValue = number | string | Date;
 
-/** Options of {@link reorderByTime}. */
+/**
+ * Options of {@link reorderByTime}.
+ *
+ * @example
+ * ```ts
+ * const options: ReorderByTimeOptions = { lagMs: 2000, maxBuffered: 5000 };
+ * ```
+ */
 export interface ReorderByTimeOptions {
   /**
    * How long each value waits for earlier ones (by time) that are still on their way, in ms:

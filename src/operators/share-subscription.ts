@@ -3,7 +3,14 @@ import { share, timer, type Observable, type SchedulerLike } from 'rxjs';
 /** How long a shared subscription outlives its last subscriber by default, in ms. */
 export const DEFAULT_SHARE_GRACE_PERIOD_MS = 5_000;
 
-/** Options of {@link shareSubscription}. */
+/**
+ * Options of {@link shareSubscription}.
+ *
+ * @example
+ * ```ts
+ * const options: ShareSubscriptionOptions = { gracePeriodMs: 10_000 };
+ * ```
+ */
 export interface ShareSubscriptionOptions {
   /**
    * How long the session stays open after the last subscriber has left, in ms (default

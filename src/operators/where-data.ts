@@ -14,7 +14,14 @@ type DataOf<In> = [Extract<In, { readonly kind: 'message' }>] extends [never]
     ? D
     : unknown;
 
-/** Options of {@link whereData}. */
+/**
+ * Options of {@link whereData}.
+ *
+ * @example
+ * ```ts
+ * const likeTheOriginal: WhereDataOptions = { regex: false };
+ * ```
+ */
 export interface WhereDataOptions {
   /**
    * Accept `$regex` (RE2 syntax, `$options` among `i`, `m`, `s`). Default true: on the client
