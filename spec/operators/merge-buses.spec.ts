@@ -148,7 +148,7 @@ describe('operators: mergeBuses (virtual time)', () => {
     const boom = new Error('boom');
     scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const good = cold('a - - c |', { a: m(0, 'A'), c: m(1, 'C') });
-      const bad = cold('- - #', {}, boom);
+      const bad = cold<HmbMessage<Ev>>('- - #', {}, boom);
       const out = mergeBuses<Ev>([good, bad], {
         failFast: true,
         onSourceError: (f) => failures.push(f),
@@ -176,7 +176,7 @@ describe('operators: mergeBuses (virtual time)', () => {
     scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       expectObservable(mergeBuses<Ev>([])).toBe('|');
       const one = cold('a 9ms b', { a: m(0, 'A'), b: m(1, 'B') });
-      const two = cold('-');
+      const two = cold<HmbMessage<Ev>>('-');
       const out = mergeBuses<Ev>([one, two], { reorder: { time: (x) => x.data!.t, lagMs: 2 } });
       expectObservable(out, '^ 4ms !').toBe('2ms a', { a: on('source[0]', m(0, 'A')) });
       expectSubscriptions(one.subscriptions).toBe('^ 4ms !');
