@@ -114,14 +114,8 @@ describe('cli: send', () => {
 
   it.each([
     ['{"type":"EOF","queue":"Q"}', /line 3: type is reserved: EOF/],
-    ['{"type":"HEARTBEAT","queue":"Q"}', /line 3: type is reserved: HEARTBEAT/],
     ['{"queue":"Q"}', /line 3: type is missing or empty/],
-    ['{"type":"T"}', /line 3: queue is missing or empty/],
     ['{"type":"T","queue":"Q","topic":"a b"}', /line 3: topic must be word characters only/],
-    [
-      '{"type":"T","queue":"Q","starttime":"yesterday"}',
-      /line 3: starttime: .* is not an HMB time/,
-    ],
     ['[1,2]', /line 3: expected a JSON object .*, got an array/],
   ])('cli: a bad message on line 3 (%s) is named and refused', async (bad, message) => {
     const input = [

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { match } from 'ts-pattern';
 import { isHmbError, type HmbOutgoing, type HmbSendResult, type HmbSink } from '../../node';
 import {
   createClient,
@@ -234,40 +235,35 @@ class LineTracker {
   }
 
   record(result: HmbSendResult): void {
-    switch (result.kind) {
-      case 'sent':
-        if (result.uncertain)
+    match(result)
+      .with({ kind: 'sent' }, (r) => {
+        if (r.uncertain)
           this.report.note(
-            `${this.where(result.messages)}: sent again after a lost answer; they may be on the bus twice`,
+            `${this.where(r.messages)}: sent again after a lost answer; they may be on the bus twice`,
           );
-        break;
-      case 'refused': {
+      })
+      .with({ kind: 'refused' }, (r) => {
         this.bad = true;
         this.refusedAny = true;
-        const reason = isHmbError(result.error, 'HMB_ERR_INVALID_MESSAGE')
-          ? ((result.error as { reason?: string }).reason ?? result.error.message)
-          : formatError(result.error);
-        this.report.note(
-          `${this.report.paint('red', `${this.where([result.message])}:`)} ${reason}`,
-        );
-        break;
-      }
-      case 'failed':
-      case 'unknown': {
+        const reason = isHmbError(r.error, 'HMB_ERR_INVALID_MESSAGE')
+          ? ((r.error as { reason?: string }).reason ?? r.error.message)
+          : formatError(r.error);
+        this.report.note(`${this.report.paint('red', `${this.where([r.message])}:`)} ${reason}`);
+      })
+      .with({ kind: 'failed' }, { kind: 'unknown' }, (r) => {
         this.bad = true;
-        const what = `${this.where(result.messages)} ${result.kind === 'failed' ? 'not sent' : 'may not have been sent'}:`;
+        const what = `${this.where(r.messages)} ${r.kind === 'failed' ? 'not sent' : 'may not have been sent'}:`;
         const why =
-          this.gaveUp && isHmbError(result.error, 'HMB_ERR_CLOSED')
+          this.gaveUp && isHmbError(r.error, 'HMB_ERR_CLOSED')
             ? 'given up after the failure above'
-            : formatError(result.error);
+            : formatError(r.error);
         this.report.note(`${this.report.paint('red', what)} ${why}`);
         if (!this.gaveUp) {
           this.gaveUp = true;
           this.onFailure();
         }
-        break;
-      }
-    }
+      })
+      .exhaustive();
     const waiting = this.waiting;
     this.waiting = [];
     for (const wake of waiting) wake();
