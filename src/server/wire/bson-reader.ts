@@ -207,13 +207,15 @@ export function bsonElements(buf: Buffer, start: number): BsonElement[] {
 
 /**
  * Calls `visit` for each top-level element of a document already checked by
- * {@link bsonDocumentEnd}: like {@link bsonElements} without allocating an object per element
- * (the /send hot path). The element object passed is reused between calls.
+ * {@link bsonDocumentEnd} whose name is one of `names`, with the index of that name: like
+ * {@link bsonElements} without allocating an object or a string per element (the /send hot
+ * path). The element object passed is reused between calls.
  */
-export function forEachBsonElement(
+export function forEachNamedElement(
   buf: Buffer,
   start: number,
-  visit: (el: BsonElement) => void,
+  names: readonly Buffer[],
+  visit: (index: number, el: BsonElement) => void,
 ): void {
   const last = start + int32(buf, start) - 1;
   const el = { type: 0, name: '', start: 0, valueStart: 0, valueEnd: 0 };
@@ -221,24 +223,34 @@ export function forEachBsonElement(
   while (p < last) {
     const type = buf[p]!;
     const nameEnd = buf.indexOf(0, p + 1);
-    el.type = type;
-    // Field names are only compared with ASCII names here, so latin1 (the cheapest decode) will do.
-    el.name = buf.toString('latin1', p + 1, nameEnd);
-    el.start = p;
-    el.valueStart = nameEnd + 1;
-    el.valueEnd = valueEnd(buf, type, nameEnd + 1, last);
-    visit(el);
-    p = el.valueEnd;
+    const end = valueEnd(buf, type, nameEnd + 1, last);
+    const index = nameIndex(buf, p + 1, nameEnd, names);
+    if (index >= 0) {
+      el.type = type;
+      el.start = p;
+      el.valueStart = nameEnd + 1;
+      el.valueEnd = end;
+      visit(index, el);
+    }
+    p = end;
   }
+}
+
+function nameIndex(buf: Buffer, from: number, to: number, names: readonly Buffer[]): number {
+  const len = to - from;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    if (name.length !== len) continue;
+    let i = 0;
+    while (i < len && buf[from + i] === name[i]) i++;
+    if (i === len) return k;
+  }
+  return -1;
 }
 
 /** The string value of a String, Code or Symbol element. */
 export function bsonString(buf: Buffer, el: BsonElement): string {
-  return Buffer.from(
-    buf.buffer,
-    buf.byteOffset + el.valueStart + 4,
-    el.valueEnd - el.valueStart - 5,
-  ).toString('utf8');
+  return buf.toString('utf8', el.valueStart + 4, el.valueEnd - 1);
 }
 
 /** An integer-like element as the original's lax decoder reads it (`undefined`: ignored). */

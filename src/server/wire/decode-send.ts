@@ -4,7 +4,7 @@ import {
   BSON_TOO_DEEP,
   bsonDocumentEnd,
   bsonString,
-  forEachBsonElement,
+  forEachNamedElement,
   BsonType,
   type BsonElement,
 } from './bson-reader';
@@ -51,6 +51,29 @@ function emptyMessage(): IncomingMessage {
 
 /** Prefix of every JSON /send decode error. */
 const JSON_PREFIX = 'invalid JSON data: ';
+/** The fields of a BSON message, matched by their bytes (BSON names are case-sensitive). */
+const BSON_MESSAGE_FIELDS = [
+  'type',
+  'queue',
+  'topic',
+  'scContentType',
+  'seq',
+  'starttime',
+  'endtime',
+  'data',
+  'scMessageType',
+  'gdacs',
+].map((name) => Buffer.from(name, 'latin1'));
+const F_TYPE = 0;
+const F_QUEUE = 1;
+const F_TOPIC = 2;
+const F_SC_CONTENT_TYPE = 3;
+const F_SEQ = 4;
+const F_STARTTIME = 5;
+const F_ENDTIME = 6;
+const F_DATA = 7;
+const F_SC_MESSAGE_TYPE = 8;
+
 /** Prefix of every BSON /send decode error. */
 const BSON_PREFIX = 'invalid BSON data: ';
 const MESSAGE_FIELDS = new Set([
@@ -294,37 +317,42 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
   if (end < 0) return decodeFailure(`${BSON_PREFIX}Document is corrupted`);
   const msg = emptyMessage();
   try {
-    forEachBsonElement(doc, 0, (el) => {
-      switch (el.name) {
-        case 'type':
-        case 'queue':
-        case 'topic':
-        case 'scContentType':
-          msg[el.name] = el.type === BsonType.String ? bsonString(doc, el) : undefined;
+    forEachNamedElement(doc, 0, BSON_MESSAGE_FIELDS, (field, el) => {
+      switch (field) {
+        case F_TYPE:
+          msg.type = el.type === BsonType.String ? bsonString(doc, el) : undefined;
           break;
-        case 'seq': {
-          const seq = bsonSequence(doc, el, BSON_PREFIX);
-          msg.seq = seq ?? undefined;
+        case F_QUEUE:
+          msg.queue = el.type === BsonType.String ? bsonString(doc, el) : undefined;
           break;
-        }
-        case 'starttime':
-        case 'endtime':
-          msg[el.name] = bsonTime(doc, el, BSON_PREFIX) ?? undefined;
+        case F_TOPIC:
+          msg.topic = el.type === BsonType.String ? bsonString(doc, el) : undefined;
           break;
-        case 'data':
+        case F_SC_CONTENT_TYPE:
+          msg.scContentType = el.type === BsonType.String ? bsonString(doc, el) : undefined;
+          break;
+        case F_SEQ:
+          msg.seq = bsonSequence(doc, el, BSON_PREFIX) ?? undefined;
+          break;
+        case F_STARTTIME:
+          msg.starttime = bsonTime(doc, el, BSON_PREFIX) ?? undefined;
+          break;
+        case F_ENDTIME:
+          msg.endtime = bsonTime(doc, el, BSON_PREFIX) ?? undefined;
+          break;
+        case F_DATA:
           msg.data =
             el.type === BsonType.Null || el.type === BsonType.Undefined
               ? undefined
               : rawPayload(doc, el);
           break;
-        case 'scMessageType':
+        case F_SC_MESSAGE_TYPE:
           msg.scMessageType = bsonInteger(doc, el);
           break;
-        case 'gdacs':
+        default:
           if (el.type === BsonType.Document) msg.gdacs = rawPayload(doc, el);
           else if (el.type === BsonType.Null) msg.gdacs = undefined;
           else throw new BsonDecodeAbort("invalid 'gdacs'");
-          break;
       }
     });
   } catch (err) {
@@ -357,11 +385,9 @@ function bsonInteger(doc: Buffer, el: BsonElement): bigint | undefined {
 
 function rawPayload(doc: Buffer, el: BsonElement): Payload {
   // A copy, so a stored message does not keep the whole request chunk alive.
-  return {
-    kind: 'bson',
-    type: el.type,
-    bytes: Buffer.from(doc.subarray(el.valueStart, el.valueEnd)),
-  };
+  const bytes = Buffer.allocUnsafe(el.valueEnd - el.valueStart);
+  doc.copy(bytes, 0, el.valueStart, el.valueEnd);
+  return { kind: 'bson', type: el.type, bytes };
 }
 
 /** What the server does with a decoded message. */
