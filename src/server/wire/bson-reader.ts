@@ -72,7 +72,7 @@ function stringEnd(buf: Buffer, p: number, limit: number): number {
  * (lengths, terminators, boolean bytes); `-1` when it is corrupt or the type unknown. Nested
  * documents are only framed here; {@link bsonDocumentEnd} checks them in depth.
  */
-function valueEnd(buf: Buffer, type: number, p: number, limit: number): number {
+export function bsonValueEnd(buf: Buffer, type: number, p: number, limit: number): number {
   let end: number;
   switch (type) {
     case BsonType.Double:
@@ -160,7 +160,7 @@ export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length):
     const nameEnd = cstringEnd(buf, p + 1, last);
     if (nameEnd < 0) return -1;
     const v = nameEnd + 1;
-    const end = valueEnd(buf, type, v, last);
+    const end = bsonValueEnd(buf, type, v, last);
     if (end < 0) return -1;
     frame[0] = end;
     if (
@@ -192,7 +192,7 @@ export function bsonElements(buf: Buffer, start: number): BsonElement[] {
     const type = buf[p]!;
     const nameEnd = buf.indexOf(0, p + 1);
     const valueStart = nameEnd + 1;
-    const end = valueEnd(buf, type, valueStart, last);
+    const end = bsonValueEnd(buf, type, valueStart, last);
     out.push({
       type,
       name: buf.toString('utf8', p + 1, nameEnd),
@@ -223,7 +223,7 @@ export function forEachNamedElement(
   while (p < last) {
     const type = buf[p]!;
     const nameEnd = buf.indexOf(0, p + 1);
-    const end = valueEnd(buf, type, nameEnd + 1, last);
+    const end = bsonValueEnd(buf, type, nameEnd + 1, last);
     const index = nameIndex(buf, p + 1, nameEnd, names);
     if (index >= 0) {
       el.type = type;

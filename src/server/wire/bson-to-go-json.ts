@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { BsonType, readInt32 } from './bson-reader';
+import { bsonValueEnd, BsonType, readInt32 } from './bson-reader';
 import { goJsonNumber, goJsonString } from './go-json-writer';
 import { formatBsonDatetime } from './go-time';
 
@@ -140,45 +140,9 @@ function entries(buf: Buffer, start: number): Entry[] {
     const type = buf[p]!;
     const nameEnd = cstringEnd(buf, p + 1);
     out.push({ key: buf.subarray(p + 1, nameEnd), type, value: nameEnd + 1 });
-    p = nameEnd + 1 + valueLength(buf, type, nameEnd + 1);
+    p = bsonValueEnd(buf, type, nameEnd + 1, last);
   }
   return out;
-}
-
-function valueLength(buf: Buffer, type: number, p: number): number {
-  switch (type) {
-    case BsonType.Double:
-    case BsonType.DateTime:
-    case BsonType.Timestamp:
-    case BsonType.Int64:
-      return 8;
-    case BsonType.String:
-    case BsonType.Code:
-    case BsonType.Symbol:
-      return 4 + readInt32(buf, p);
-    case BsonType.Document:
-    case BsonType.Array:
-    case BsonType.CodeWithScope:
-      return readInt32(buf, p);
-    case BsonType.Binary:
-      return 5 + readInt32(buf, p);
-    case BsonType.ObjectId:
-      return 12;
-    case BsonType.Boolean:
-      return 1;
-    case BsonType.Regex: {
-      const a = cstringEnd(buf, p);
-      return cstringEnd(buf, a + 1) + 1 - p;
-    }
-    case BsonType.DbPointer:
-      return 4 + readInt32(buf, p) + 12;
-    case BsonType.Int32:
-      return 4;
-    case BsonType.Decimal128:
-      return 16;
-    default:
-      return 0;
-  }
 }
 
 /** A document as a Go map: keys sorted by bytes, the last of repeated keys kept. */
