@@ -50,8 +50,10 @@ function buildSubscription(
         }
       };
     } catch (err) {
+      // Every filter problem is a per-queue error, as on the original; an unexpected failure of
+      // the evaluator is reported the same way rather than failing the whole /open.
       if (err instanceof HmbFilterError) return { error: err.message };
-      throw err;
+      return { error: err instanceof Error ? err.message : 'invalid filter expression' };
     }
   }
   const start = resolveStart(queue, params);
