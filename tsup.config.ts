@@ -14,7 +14,8 @@ export default defineConfig([
     outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),
     dts: true,
     sourcemap: true,
-    clean: true,
+    // `npm run build` empties dist/ first (prebuild): cleaning here would race with the CLI build.
+    clean: false,
     target: 'es2022',
     treeshake: true,
     external: ['rxjs', 'undici', 'bson', 'ts-pattern', 're2js'],

@@ -37,6 +37,10 @@ export function formatHmbTime(value: HmbTimeInput, param = 'time'): string {
       `${param}: ${JSON.stringify(value)} is not an HMB time (YYYY-MM-DDTHH:MM:SS[.ffffff]Z)`,
     );
   }
+  // The pattern checks the form; this checks the date exists (no month 13, no 30 February).
+  if (hmbTimeToMicros(value) === undefined) {
+    throw new HmbBadParamError(`${param}: ${JSON.stringify(value)} is not a valid date`);
+  }
   const fraction = (m[7] ?? '').padEnd(6, '0').slice(0, 6);
   return `${value.slice(0, 19)}.${fraction}Z`;
 }
@@ -62,8 +66,21 @@ export function parseHmbTime(value: string): Date {
 export function hmbTimeToMicros(value: string): number | undefined {
   const m = HMB_TIME_PATTERN.exec(value);
   if (m === null) return undefined;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  if (Number.isNaN(ms)) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k]));
+  const ms = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+  const back = new Date(ms);
+  // Date.UTC rolls over (month 13 becomes January): a round trip tells a real date from one.
+  if (
+    Number.isNaN(ms) ||
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month! - 1 ||
+    back.getUTCDate() !== day ||
+    back.getUTCHours() !== hour ||
+    back.getUTCMinutes() !== minute ||
+    back.getUTCSeconds() !== second
+  ) {
+    return undefined;
+  }
   const micros = Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
   return ms * 1000 + micros;
 }
