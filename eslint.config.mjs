@@ -9,13 +9,30 @@ const nodeOnly = {
     { group: ['undici', 'undici/*'], message: 'undici is for the Node entry point only.' },
     { group: ['**/server', '**/server/**'], message: 'The embedded server is Node only.' },
     { group: ['**/cli/**', '**/testing/**'], message: 'CLI and testing helpers are Node only.' },
-    { group: ['**/transport/undici*', '**/node'], message: 'Node transport is for src/node.ts only.' },
+    {
+      group: ['**/transport/undici*', '**/node'],
+      message: 'Node transport is for src/node.ts only.',
+    },
     { group: ['**/cursor/file-*'], message: 'The file cursor store is Node only.' },
   ],
 };
 const nodeBuiltins = [
-  'fs', 'path', 'http', 'https', 'net', 'zlib', 'os', 'crypto', 'stream', 'tls', 'child_process',
-  'events', 'url', 'util', 'buffer', 'timers',
+  'fs',
+  'path',
+  'http',
+  'https',
+  'net',
+  'zlib',
+  'os',
+  'crypto',
+  'stream',
+  'tls',
+  'child_process',
+  'events',
+  'url',
+  'util',
+  'buffer',
+  'timers',
 ];
 
 export default tseslint.config(
@@ -24,7 +41,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },

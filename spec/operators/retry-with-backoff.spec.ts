@@ -3,7 +3,11 @@ import { HmbBadParamError } from '../../src/errors/bad-param-error';
 import { HmbNetworkError } from '../../src/errors/network-error';
 import { HmbSessionLimitError } from '../../src/errors/session-limit-error';
 import { HmbHttpError } from '../../src/errors/http-error';
-import { backoffDelayMs, retryWithBackoff, type HmbRetryInfo } from '../../src/operators/retry-with-backoff';
+import {
+  backoffDelayMs,
+  retryWithBackoff,
+  type HmbRetryInfo,
+} from '../../src/operators/retry-with-backoff';
 
 const network = new HmbNetworkError('connection reset');
 
@@ -25,7 +29,12 @@ describe('operators: retryWithBackoff', () => {
       );
       // 3 retries at 100, 100+200, 300+400 ms; the 4th failure at 700 ms is final.
       expectObservable(result).toBe('700ms #', undefined, network);
-      expectSubscriptions(source.subscriptions).toBe(['(^!)', '100ms (^!)', '300ms (^!)', '700ms (^!)']);
+      expectSubscriptions(source.subscriptions).toBe([
+        '(^!)',
+        '100ms (^!)',
+        '300ms (^!)',
+        '700ms (^!)',
+      ]);
       ts.flush();
       expect(retries.map((r) => [r.attempt, r.delayMs])).toEqual([
         [1, 100],
@@ -54,7 +63,10 @@ describe('operators: retryWithBackoff', () => {
       const limit = new HmbSessionLimitError('maximum number of sessions per IP exceeded');
       const source = cold('#', undefined, limit);
       const result = source.pipe(
-        retryWithBackoff({ initialDelayMs: 100, sessionLimitDelayMs: 5000, maxAttempts: 1 }, { scheduler: ts, random: () => 0 }),
+        retryWithBackoff(
+          { initialDelayMs: 100, sessionLimitDelayMs: 5000, maxAttempts: 1 },
+          { scheduler: ts, random: () => 0 },
+        ),
       );
       expectObservable(result).toBe('5000ms #', undefined, limit);
     });
@@ -65,7 +77,11 @@ describe('operators: retryWithBackoff', () => {
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const fatal = new HmbBadParamError('topics: invalid');
       const source = cold('--#', undefined, fatal);
-      expectObservable(source.pipe(retryWithBackoff({}, { scheduler: ts }))).toBe('--#', undefined, fatal);
+      expectObservable(source.pipe(retryWithBackoff({}, { scheduler: ts }))).toBe(
+        '--#',
+        undefined,
+        fatal,
+      );
       expectSubscriptions(source.subscriptions).toBe('^-!');
     });
   });
@@ -78,8 +94,16 @@ describe('operators: retryWithBackoff', () => {
       const s502 = cold('#', undefined, e502);
       const s404 = cold('#', undefined, e404);
       const cfg = { initialDelayMs: 10, jitter: 'none' as const, maxAttempts: 1 };
-      expectObservable(s502.pipe(retryWithBackoff(cfg, { scheduler: ts }))).toBe('10ms #', undefined, e502);
-      expectObservable(s404.pipe(retryWithBackoff(cfg, { scheduler: ts }))).toBe('#', undefined, e404);
+      expectObservable(s502.pipe(retryWithBackoff(cfg, { scheduler: ts }))).toBe(
+        '10ms #',
+        undefined,
+        e502,
+      );
+      expectObservable(s404.pipe(retryWithBackoff(cfg, { scheduler: ts }))).toBe(
+        '#',
+        undefined,
+        e404,
+      );
     });
   });
 
@@ -90,7 +114,10 @@ describe('operators: retryWithBackoff', () => {
       const source = cold('5ms a 4ms #', { a: 1 }, network);
       const retries: HmbRetryInfo[] = [];
       const result = source.pipe(
-        retryWithBackoff({ initialDelayMs: 100, jitter: 'none' }, { scheduler: ts, onRetry: (i) => retries.push(i) }),
+        retryWithBackoff(
+          { initialDelayMs: 100, jitter: 'none' },
+          { scheduler: ts, onRetry: (i) => retries.push(i) },
+        ),
       );
       expectObservable(result, '^ 400ms !').toBe('5ms a 109ms a 109ms a 109ms a', { a: 1 });
       ts.flush();
@@ -102,7 +129,9 @@ describe('operators: retryWithBackoff', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('#', undefined, network);
-      const result = source.pipe(retryWithBackoff({ initialDelayMs: 100, jitter: 'none' }, { scheduler: ts }));
+      const result = source.pipe(
+        retryWithBackoff({ initialDelayMs: 100, jitter: 'none' }, { scheduler: ts }),
+      );
       expectObservable(result, '^ 50ms !').toBe('');
       expectSubscriptions(source.subscriptions).toBe(['(^!)']);
     });

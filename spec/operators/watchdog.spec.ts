@@ -21,7 +21,11 @@ describe('operators: watchdog', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('a 5ms b 30ms c');
-      expectObservable(source.pipe(watchdog(10, () => dead, ts))).toBe('a 5ms b 9ms #', undefined, dead);
+      expectObservable(source.pipe(watchdog(10, () => dead, ts))).toBe(
+        'a 5ms b 9ms #',
+        undefined,
+        dead,
+      );
       expectSubscriptions(source.subscriptions).toBe('^ 15ms !');
     });
   });

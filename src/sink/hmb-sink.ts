@@ -1,4 +1,4 @@
-import type { Observable} from 'rxjs';
+import type { Observable } from 'rxjs';
 import { Subject, type Observer } from 'rxjs';
 import { HmbBufferFullError } from '../errors/buffer-full-error';
 import { HmbClosedError } from '../errors/closed-error';
