@@ -18,11 +18,15 @@ function goPathClean(p: string): string {
   return joined === '' ? '.' : joined;
 }
 
+const UNCLEAN = /\/\/|\/\.\.?(?:\/|$)/;
+
 /**
  * The path Go's ServeMux redirects to (`cleanPath`): cleaned, rooted, trailing slash kept. A
  * request whose path differs from it gets a 301 to it.
  */
 export function cleanPath(p: string): string {
+  // The common case, a rooted path without `//`, `/.` or `/..` segments, is already clean.
+  if (p.startsWith('/') && !UNCLEAN.test(p)) return p;
   if (p === '') return '/';
   const rooted = p.startsWith('/') ? p : `/${p}`;
   let np = goPathClean(rooted);

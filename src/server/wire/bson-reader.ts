@@ -147,13 +147,17 @@ export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length):
   if (start + 5 > limit) return -1;
   const docEnd = start + int32(buf, start);
   if (docEnd < start + 5 || docEnd > limit || buf[docEnd - 1] !== 0) return -1;
-  // Each entry: the next element offset and the offset of the document's terminating zero.
-  const stack: Array<[number, number]> = [[start + 4, docEnd - 1]];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    const [p, last] = frame;
+  // An explicit stack of (next element offset, offset of the document's terminating zero) pairs,
+  // reused between calls: the check runs once per message on the /send hot path.
+  const stack = DOC_STACK;
+  let depth = 0;
+  stack[0] = start + 4;
+  stack[1] = docEnd - 1;
+  while (depth >= 0) {
+    const p = stack[2 * depth]!;
+    const last = stack[2 * depth + 1]!;
     if (p === last) {
-      stack.pop();
+      depth--;
       continue;
     }
     const type = buf[p]!;
@@ -162,24 +166,27 @@ export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length):
     const v = nameEnd + 1;
     const end = bsonValueEnd(buf, type, v, last);
     if (end < 0) return -1;
-    frame[0] = end;
-    if (
-      (type === BsonType.Document || type === BsonType.Array || type === BsonType.CodeWithScope) &&
-      stack.length >= MAX_NESTING_DEPTH
-    ) {
-      return BSON_TOO_DEEP;
-    }
+    stack[2 * depth] = end;
+    let inner = -1;
     if (type === BsonType.Document || type === BsonType.Array) {
-      stack.push([v + 4, end - 1]);
+      inner = v + 4;
     } else if (type === BsonType.CodeWithScope) {
       const code = stringEnd(buf, v + 4, end);
-      if (code < 0 || code + 5 > end || code + int32(buf, code) !== end || buf[end - 1] !== 0)
-        return -1;
-      stack.push([code + 4, end - 1]);
+      if (code < 0 || code + 5 > end || code + int32(buf, code) !== end) return -1;
+      inner = code + 4;
+    }
+    if (inner >= 0) {
+      if (depth + 1 >= MAX_NESTING_DEPTH) return BSON_TOO_DEEP;
+      depth++;
+      stack[2 * depth] = inner;
+      stack[2 * depth + 1] = end - 1;
     }
   }
   return docEnd;
 }
+
+/** The stack {@link bsonDocumentEnd} reuses: two offsets per nesting level. */
+const DOC_STACK = new Float64Array(2 * (MAX_NESTING_DEPTH + 1));
 
 /**
  * The top-level elements of a document already checked by {@link bsonDocumentEnd}, in order.
