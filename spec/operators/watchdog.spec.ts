@@ -47,6 +47,17 @@ describe('operators: watchdog', () => {
     });
   });
 
+  it('watchdog: silence while paused (the consumer asked to wait) is not held against the source', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      let paused = true;
+      ts.schedule(() => (paused = false), 25);
+      const source = cold('a 40ms b');
+      // Paused until 25 ms: the checks at 10 and 20 ms pass; the one at 30 ms fails.
+      expectObservable(source.pipe(watchdog(10, () => dead, ts, () => paused))).toBe('a 29ms #', undefined, dead);
+    });
+  });
+
   it('watchdog: unsubscribing clears its timer', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {

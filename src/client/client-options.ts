@@ -81,6 +81,18 @@ export interface HmbSubscribeOptions {
    * subscription ends.
    */
   readonly cursor?: HmbCursorOptions;
+  /**
+   * Flow control. Called after each batch of messages has been emitted; if it returns a promise,
+   * the subscription reads nothing more (no next poll, no further bytes of the stream) until it
+   * settles, and the watchdog does not count that time. RxJS has no backpressure of its own; this
+   * keeps a slow consumer from piling messages up in memory.
+   *
+   * @example
+   * ```ts
+   * { demand: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => {}) : undefined) }
+   * ```
+   */
+  readonly demand?: () => void | PromiseLike<void>;
   /** Scheduler for backoff waits and the watchdog (tests pass a TestScheduler). */
   readonly scheduler?: SchedulerLike;
 }

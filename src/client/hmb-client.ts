@@ -329,6 +329,7 @@ export class HmbClient {
           ? heartbeatSec * 1500 + DEFAULT_WATCHDOG_GRACE_MS
           : (options.readTimeoutMs ?? 0);
       let failures = 0;
+      const paused = { value: false };
       const source = batchSourceFor(options.transport ?? 'poll', (signal) =>
         this.streamOffered(signal),
       );
@@ -371,6 +372,8 @@ export class HmbClient {
           switchMap(() =>
             receiveAttempt(this.context, cursor, {
               source,
+              paused,
+              ...(options.demand === undefined ? {} : { demand: options.demand }),
               onState: emitState,
               attempt: () => failures,
               ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
@@ -388,6 +391,7 @@ export class HmbClient {
                 },
               ),
             scheduler,
+            () => paused.value,
           ),
           tap(() => {
             failures = 0;

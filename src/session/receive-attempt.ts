@@ -31,6 +31,10 @@ export interface HmbAttemptOptions {
   readonly onState?: (state: HmbConnectionState) => void;
   /** Failures in a row before this attempt, for the state events. */
   readonly attempt?: () => number;
+  /** Flow control: awaited after each batch before reading on (see `HmbSubscribeOptions.demand`). */
+  readonly demand?: () => void | PromiseLike<void>;
+  /** Set while waiting for `demand`, so the watchdog does not count that silence. */
+  readonly paused?: { value: boolean };
 }
 
 /**
@@ -85,6 +89,18 @@ export function receiveAttempt(
             }
           }
           if (reachedEof || cursor.reopenRequested) break;
+          const wait = options.demand?.();
+          if (wait !== undefined) {
+            // The next poll (or the next chunk of the stream) waits for the consumer: a slow
+            // consumer slows the bus down instead of piling messages up in memory.
+            if (options.paused !== undefined) options.paused.value = true;
+            try {
+              await wait;
+            } finally {
+              if (options.paused !== undefined) options.paused.value = false;
+            }
+            if (subscriber.closed) return;
+          }
         }
         if (subscriber.closed) return;
         // A waited-for queue now exists, or a window ended while a queue is still awaited.

@@ -1,0 +1,44 @@
+import { HmbClient } from '../../src/node';
+import type { HmbConnectionState } from '../../src/session/connection-state';
+import { sleep } from '../helpers/collect';
+import { numbered, publish } from '../helpers/publish';
+import { startTestBus, type TestBus } from '../helpers/test-bus';
+
+let bus: TestBus;
+let client: HmbClient;
+
+afterEach(async () => {
+  await client?.close();
+  await bus?.close();
+});
+
+describe.each(['poll', 'stream'] as const)('client flow control (%s)', (transport) => {
+  it('demand: a consumer that is not ready stops the reading, without the watchdog taking it for a dead link', async () => {
+    bus = await startTestBus();
+    await publish(bus.url, numbered('Q', 2000, 0, { data: { pad: 'x'.repeat(500) } }));
+    client = new HmbClient(bus.url);
+    let release!: () => void;
+    let gate: Promise<void> | undefined = new Promise<void>((r) => (release = r));
+    const states: HmbConnectionState['type'][] = [];
+    const received: number[] = [];
+    const sub = client
+      .subscribe(
+        { queue: { Q: { seq: 0 } }, heartbeat: 1, recv_limit: 4 },
+        { transport, demand: () => gate, onState: (s) => states.push(s.type) },
+      )
+      .subscribe((m) => received.push(m.seq));
+    await sleep(300);
+    const whilePaused = received.length;
+    expect(whilePaused).toBeGreaterThan(0);
+    expect(whilePaused).toBeLessThan(2000);
+    // Longer than the watchdog's 3.5 s: still no reconnect, and nothing more read.
+    await sleep(4500);
+    expect(received.length).toBe(whilePaused);
+    expect(states).toEqual(['opening', 'open']);
+    gate = undefined;
+    release();
+    for (let i = 0; i < 50 && received.length < 2000; i++) await sleep(100);
+    sub.unsubscribe();
+    expect(received).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  }, 20_000);
+});
