@@ -5,6 +5,9 @@ export interface CliOutput {
   write(text: string): boolean;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  /** Node streams: true when the buffer is full and the caller should wait for `drain`. */
+  readonly writableNeedDrain?: boolean;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** Why a command was asked to stop before its natural end. */

@@ -11,6 +11,7 @@ import {
   type CommandHost,
   type Reporter,
 } from '../command-support';
+import { outputDemand } from '../output-demand';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes';
 import { formatMessageLine, messageToJsonLine } from '../format-message';
 import { formatGap, formatState } from '../format-state';
@@ -148,6 +149,7 @@ async function replay(
         .recvAll(
           { queue },
           {
+            demand: outputDemand(context.stdout),
             onState: (state) => {
               // "connecting" and "connected" would only flicker past a one-shot read.
               if (state.type !== 'resuming') return;

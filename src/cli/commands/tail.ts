@@ -10,6 +10,7 @@ import {
   type CommandHost,
   type Reporter,
 } from '../command-support';
+import { outputDemand } from '../output-demand';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes';
 import { formatMessageLine, messageToJsonLine } from '../format-message';
 import { formatGap, formatState } from '../format-state';
@@ -119,6 +120,7 @@ async function tail(
         .subscribe(params, {
           transport: options.stream === true ? 'stream' : 'poll',
           waitForQueues: options.wait === true,
+          demand: outputDemand(context.stdout),
           onState: (state) => {
             const line = formatState(state, client.busUrl, report.paint);
             if (line !== undefined) report.note(line);
