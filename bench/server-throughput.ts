@@ -236,46 +236,42 @@ async function measure(
   return row;
 }
 
-/** Every measurement fills a bus of its own, across runs too. */
-let busNo = 0;
+/** One operation: its name, and a function filling a fresh server and measuring on it. */
+type Operation = readonly [string, (bench: Bench) => Promise<Row | undefined>];
 
-async function client(port: number): Promise<Row[]> {
-  const bench = new Bench(`http://127.0.0.1:${port}`);
-  const rows: Row[] = [];
-  const add = (row: Row | undefined): void => {
-    if (row !== undefined) rows.push(row);
-  };
-  const freshBus = (): string => `b${busNo++}`;
-
+function operations(): Operation[] {
+  const ops: Operation[] = [];
   for (const [size, pad] of [
     ['small', SMALL_PAD],
     ['1KiB', LARGE_PAD],
   ] as const) {
-    // /send, 100 per POST, both formats; each run fills its own bus.
     for (const json of [true, false]) {
-      const bus = freshBus();
-      const sid = await bench.open(bus, { cid: 'sender' });
-      const bodies = json
-        ? jsonBodies('PJ', MESSAGES, BATCH, pad)
-        : bsonBodies('PJ', MESSAGES, BATCH, pad);
-      add(
-        await measure(`send ${json ? 'JSON' : 'BSON'} ×100 ${size}`, MESSAGES, () =>
-          bench.sendAll(bus, sid, bodies, json),
-        ),
-      );
+      const name = `send ${json ? 'JSON' : 'BSON'} ×100 ${size}`;
+      ops.push([
+        name,
+        async (bench) => {
+          const sid = await bench.open('b', { cid: 'sender' });
+          const bodies = json
+            ? jsonBodies('PJ', MESSAGES, BATCH, pad)
+            : bsonBodies('PJ', MESSAGES, BATCH, pad);
+          return measure(name, MESSAGES, () => bench.sendAll('b', sid, bodies, json));
+        },
+      ]);
     }
     if (size === 'small') {
-      const bus = freshBus();
-      const sid = await bench.open(bus, { cid: 'sender' });
-      const bodies = jsonBodies('PJ', SINGLE_SENDS, 1, pad);
-      add(
-        await measure('send JSON ×1 small', SINGLE_SENDS, () =>
-          bench.sendAll(bus, sid, bodies, true),
-        ),
-      );
+      ops.push([
+        'send JSON ×1 small',
+        async (bench) => {
+          const sid = await bench.open('b', { cid: 'sender' });
+          const bodies = jsonBodies('PJ', SINGLE_SENDS, 1, pad);
+          return measure('send JSON ×1 small', SINGLE_SENDS, () =>
+            bench.sendAll('b', sid, bodies, true),
+          );
+        },
+      ]);
     }
-    // Delivery: every run reads a freshly filled bus, so each figure includes encoding the
-    // messages for that format (nothing is cached yet).
+    // Delivery: the bus is filled first (not timed), so each figure includes encoding every
+    // message for that format (nothing is cached yet).
     const deliveries: Array<[string, boolean, 'recv' | 'stream', number | undefined]> = [
       [`recv JSON ${size}`, true, 'recv', undefined],
       [`recv BSON ${size}`, false, 'recv', undefined],
@@ -284,28 +280,31 @@ async function client(port: number): Promise<Row[]> {
     ];
     if (size === 'small') deliveries.splice(1, 0, ['recv JSON limit 64 small', true, 'recv', 64]);
     for (const [name, json, method, limit] of deliveries) {
-      if (ONLY !== undefined && !ONLY.test(name)) continue;
-      const bus = freshBus();
-      const sender = await bench.open(bus, { cid: 'sender' });
-      await bench.sendAll(bus, sender, jsonBodies('PJ', MESSAGES, 1000, pad), true);
-      const params = {
-        ...(limit === undefined ? {} : { recv_limit: limit }),
-        queue: { PJ: { seq: 0, keep: false } },
-      };
-      const sid = await bench.open(bus, params, json);
-      add(
-        await measure(name, MESSAGES, () =>
-          method === 'recv' ? bench.recvAll(bus, sid, json) : bench.streamAll(bus, sid, json),
-        ),
-      );
+      ops.push([
+        name,
+        async (bench) => {
+          const sender = await bench.open('b', { cid: 'sender' });
+          await bench.sendAll('b', sender, jsonBodies('PJ', MESSAGES, 1000, pad), true);
+          const params = {
+            ...(limit === undefined ? {} : { recv_limit: limit }),
+            queue: { PJ: { seq: 0, keep: false } },
+          };
+          const sid = await bench.open('b', params, json);
+          return measure(name, MESSAGES, () =>
+            method === 'recv' ? bench.recvAll('b', sid, json) : bench.streamAll('b', sid, json),
+          );
+        },
+      ]);
     }
   }
-  await bench.close();
-  return rows;
+  return ops.filter(([name]) => ONLY === undefined || ONLY.test(name));
 }
 
-async function main(): Promise<void> {
-  if (process.argv.includes('--serve')) return serve();
+/**
+ * Runs one operation against a server process of its own, so no figure pays for the heap an
+ * earlier one left behind (100,000 1-KiB messages weigh on every later garbage collection).
+ */
+async function onFreshServer(op: Operation): Promise<Row | undefined> {
   const execArgv =
     process.env['SERVER_CPU_PROF'] === '1'
       ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir=bench/results']
@@ -315,24 +314,33 @@ async function main(): Promise<void> {
   const port = await new Promise<number>((resolve) =>
     child.once('message', (m) => resolve((m as { port: number }).port)),
   );
+  const bench = new Bench(`http://127.0.0.1:${port}`);
+  try {
+    return await op[1](bench);
+  } finally {
+    await bench.close();
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--serve')) return serve();
   console.log(
-    `hmb-rx embedded bus throughput (${MESSAGES.toLocaleString('en')} messages, server in a child process)`,
+    `hmb-rx embedded bus throughput (${MESSAGES.toLocaleString('en')} messages, each operation on a fresh server process)`,
   );
   // BENCH_RUNS=n repeats everything and keeps each operation's best run: on a shared 2-core
   // machine a single run varies by ±20% or more (the notes' own figures did too).
   const runs = Number(process.env['BENCH_RUNS'] ?? '1');
   const best = new Map<string, Row>();
-  try {
-    for (let run = 1; run <= runs; run++) {
-      if (runs > 1) console.log(`run ${run} of ${runs}`);
-      for (const row of await client(port)) {
-        const prev = best.get(row.name);
-        if (prev === undefined || row.rate > prev.rate) best.set(row.name, row);
-      }
+  for (let run = 1; run <= runs; run++) {
+    if (runs > 1) console.log(`run ${run} of ${runs}`);
+    for (const op of operations()) {
+      const row = await onFreshServer(op);
+      if (row === undefined) continue;
+      const prev = best.get(row.name);
+      if (prev === undefined || row.rate > prev.rate) best.set(row.name, row);
     }
-  } finally {
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
   }
   const rows = [...best.values()];
   console.log('\n| operation | msg/s | server CPU µs/msg | original (notes §13) | ratio |');
