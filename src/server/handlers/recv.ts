@@ -42,6 +42,11 @@ export function handleRecv(ctx: RequestContext): void {
   };
   const attempt = (heartbeat: boolean): boolean => {
     if (done) return true;
+    // A client already gone must not have messages taken from its session for nothing.
+    if (res.socket === null || res.socket.destroyed) {
+      finish();
+      return true;
+    }
     const burst = new BurstBuilder(session.format);
     const result = session.collect(burst, session.recvLimitBytes());
     if (heartbeat) burst.add(session.format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON);

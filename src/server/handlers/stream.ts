@@ -43,6 +43,7 @@ export function handleStream(ctx: RequestContext): void {
   const pump = (heartbeat = false): void => {
     again = undefined;
     if (done || draining) return;
+    if (res.socket === null || res.socket.destroyed) return finish();
     const result = session.collect(burst, STREAM_BURST_BYTES);
     if (heartbeat && burst.count === 0)
       burst.add(session.format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON);
