@@ -14,7 +14,7 @@ import type { StoredMessage } from '../stored-message';
 import { safeFileName } from './file-names';
 import { decodeMessageRecord, messageRecord, queueNameRecord, RecordKind } from './message-record';
 import { QueueLog } from './queue-log';
-import { scanRecords } from './record-framing';
+import { RECORD_HEADER_BYTES, scanRecords } from './record-framing';
 
 /** The file in each bus directory that holds the bus's real name. */
 const BUS_NAME_FILE = 'bus-name';
@@ -67,7 +67,7 @@ export class PersistStore {
       clearInterval(store.timer);
       throw err;
     }
-    return Promise.resolve(store);
+    return store;
   }
 
   /** The buses found at start, with their queues filled. */
@@ -105,7 +105,7 @@ export class PersistStore {
       return undefined;
     }
     const queue = new Queue(header.subarray(1).toString('utf8'), this.options.queueLimit);
-    let offset = 8 + header.length;
+    let offset = RECORD_HEADER_BYTES + header.length;
     for (let i = 1; i < scan.payloads.length; i++) {
       const payload = scan.payloads[i]!;
       try {
@@ -118,7 +118,7 @@ export class PersistStore {
         problem = err instanceof Error ? err.message : String(err);
         break;
       }
-      offset += 8 + payload.length;
+      offset += RECORD_HEADER_BYTES + payload.length;
     }
     if (problem !== undefined) this.truncate(path, data.length, goodBytes, problem);
     const log = new QueueLog(path, good, (message, cause) =>
