@@ -1,4 +1,4 @@
-import type { FilterTarget } from './filter-target';
+import type { HmbFilterTarget } from '../protocol/filter';
 import { payloadToValue, type Payload } from './payload';
 import { encodeMessageBson, encodeMessageJson } from './wire/encode-message';
 import type { GoTime } from './wire/go-time';
@@ -35,7 +35,7 @@ export class StoredMessage implements MessageFields {
   readonly data: Payload | undefined;
   private jsonBytes: Buffer | undefined;
   private bsonBytes: Buffer | undefined;
-  private filterTarget: FilterTarget | undefined;
+  private filterTarget: HmbFilterTarget | undefined;
 
   constructor(
     readonly seq: number,
@@ -64,7 +64,7 @@ export class StoredMessage implements MessageFields {
   }
 
   /** What a filter sees: type, sender and the decoded payload. */
-  target(): FilterTarget {
+  target(): HmbFilterTarget {
     if (this.filterTarget === undefined) {
       const base = {
         type: this.type,

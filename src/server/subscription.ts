@@ -1,6 +1,6 @@
 import type { HmbQueueStatus } from '../protocol/bus-info';
 import type { HmbTopicMatcher } from '../protocol/topic-pattern';
-import type { FilterTarget } from './filter-target';
+import type { HmbFilterPredicate } from '../protocol/filter';
 import type { Queue } from './queue';
 import type { StoredMessage } from './stored-message';
 import { compareGoTime, formatGoTimeMicros, type GoTime } from './wire/go-time';
@@ -14,7 +14,7 @@ export interface SubscriptionParams {
   readonly endseq: number | null;
   readonly starttime: GoTime | null;
   readonly endtime: GoTime | null;
-  readonly filter: ((target: FilterTarget) => boolean) | null;
+  readonly filter: HmbFilterPredicate | null;
   /** Maximum lag (`null` or negative: none). */
   readonly qlen: number | null;
   /** Seconds to wait for a missing seq (`null`, 0 or negative: skip gaps at once). */

@@ -1,7 +1,7 @@
 import { HmbFilterError } from '../../errors/filter-error';
 import { compileFilter } from '../../protocol/filter';
 import { compileTopicPatterns, isValidTopicPattern } from '../../protocol/topic-pattern';
-import type { FilterTarget } from '../filter-target';
+import type { HmbFilterPredicate } from '../../protocol/filter';
 import { readBody } from '../http/consume-body';
 import { sendBody } from '../http/respond';
 import { newCid, newSid } from '../ids';
@@ -37,7 +37,7 @@ function buildSubscription(
   if (params.topics !== null && params.topics.some((t) => t === '' || !isValidTopicPattern(t))) {
     return { error: INVALID_TOPIC };
   }
-  let filter: ((target: FilterTarget) => boolean) | null = null;
+  let filter: HmbFilterPredicate | null = null;
   if (params.filter !== undefined) {
     try {
       const compiled = compileFilter(params.filter, { regex: ctx.core.options.regex });
