@@ -1,6 +1,6 @@
 import { from, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { HmbDecodeError } from '../../src/errors/decode-error';
+import { HmbInvalidDataError } from '../../src/errors/invalid-data-error';
 import { isHmbError } from '../../src/errors/hmb-error';
 import { decodeData } from '../../src/operators/decode-data';
 import type { HmbSourcedMessage } from '../../src/operators/merge-buses';
@@ -52,10 +52,10 @@ describe('operators: decodeData', () => {
     });
   });
 
-  it('decodeData: by default, invalid data errors the stream with HmbDecodeError naming queue and seq, and unsubscribes the source', () => {
+  it('decodeData: by default, invalid data errors the stream with HmbInvalidDataError naming queue and seq, and unsubscribes the source', () => {
     scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('a b c |', { a: good1, b: bad, c: good2 });
-      const expected = new HmbDecodeError(
+      const expected = new HmbInvalidDataError(
         'invalid data in ALERT message Q#1: rejected by the type guard',
         { queue: 'Q', seq: 1 },
       );
@@ -69,9 +69,9 @@ describe('operators: decodeData', () => {
     const failure = await lastValueFrom(from([sourced]).pipe(decodeData(AlertSchema))).catch(
       (error: unknown) => error,
     );
-    expect(failure).toBeInstanceOf(HmbDecodeError);
-    expect(isHmbError(failure, 'HMB_ERR_DECODE')).toBe(true);
-    const error = failure as HmbDecodeError;
+    expect(failure).toBeInstanceOf(HmbInvalidDataError);
+    expect(isHmbError(failure, 'HMB_ERR_INVALID_DATA')).toBe(true);
+    const error = failure as HmbInvalidDataError;
     expect(error).toMatchObject({ queue: 'Q', seq: 1, bus: 'http://dc2:8000/alerts' });
     expect(error.cause).toBeInstanceOf(TypeError);
     expect(error.message).toBe(

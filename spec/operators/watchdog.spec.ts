@@ -54,7 +54,16 @@ describe('operators: watchdog', () => {
       ts.schedule(() => (paused = false), 25);
       const source = cold('a 40ms b');
       // Paused until 25 ms: the checks at 10 and 20 ms pass; the one at 30 ms fails.
-      expectObservable(source.pipe(watchdog(10, () => dead, ts, () => paused))).toBe('a 29ms #', undefined, dead);
+      expectObservable(
+        source.pipe(
+          watchdog(
+            10,
+            () => dead,
+            ts,
+            () => paused,
+          ),
+        ),
+      ).toBe('a 29ms #', undefined, dead);
     });
   });
 

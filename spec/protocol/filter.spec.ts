@@ -149,7 +149,11 @@ describe('filter: errors', () => {
   test('filter: Go JSON decodes back to the same value', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        expect(JSON.parse(goJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+        // Go keeps -0 where JSON.stringify writes 0: compare modulo the sign of zero.
+        const unsign = (_key: string, v: unknown): unknown => (Object.is(v, -0) ? 0 : v);
+        expect(JSON.parse(goJson(value), unsign)).toEqual(
+          JSON.parse(JSON.stringify(value), unsign),
+        );
       }),
     );
   });

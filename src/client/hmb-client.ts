@@ -133,8 +133,12 @@ export class HmbClient {
   ): Observable<HmbMessage<T> | HmbHeartbeat>;
   subscribe<T = unknown>(
     params: HmbSubscribeParams,
-    options?: HmbSubscribeOptions,
+    options?: HmbSubscribeOptions & { readonly heartbeats?: false },
   ): Observable<HmbMessage<T>>;
+  subscribe<T = unknown>(
+    params: HmbSubscribeParams,
+    options: HmbSubscribeOptions,
+  ): Observable<HmbMessage<T> | HmbHeartbeat>;
   subscribe<T = unknown>(
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},

@@ -48,6 +48,7 @@ export function classifyHmbError(error: unknown): HmbErrorClass {
           'HMB_ERR_BUFFER_FULL',
           'HMB_ERR_CLOSED',
           'HMB_ERR_TLS',
+          'HMB_ERR_INVALID_DATA',
         ),
       },
       () => 'fatal',

@@ -8,6 +8,7 @@ export type HmbErrorCode =
   | 'HMB_ERR_QUEUE'
   | 'HMB_ERR_QUEUE_NOT_FOUND'
   | 'HMB_ERR_DECODE'
+  | 'HMB_ERR_INVALID_DATA'
   | 'HMB_ERR_TIMEOUT'
   | 'HMB_ERR_NETWORK'
   | 'HMB_ERR_TLS'

@@ -12,6 +12,7 @@ export { HmbClosedError } from './closed-error';
 export { HmbDecodeError } from './decode-error';
 export { HmbFilterError } from './filter-error';
 export { HmbHttpError } from './http-error';
+export { HmbInvalidDataError } from './invalid-data-error';
 export { HmbInvalidMessageError } from './invalid-message-error';
 export { HmbNetworkError } from './network-error';
 export { HmbProtocolError } from './protocol-error';

@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { HmbDecodeError } from '../errors/decode-error';
+import { HmbInvalidDataError } from '../errors/invalid-data-error';
 import type { HmbMessage } from '../protocol/message';
 
 /**
@@ -59,7 +59,7 @@ export type HmbDecoded<M extends HmbMessage<unknown>, T> = Omit<M, 'data'> & { r
 
 /**
  * What {@link decodeData} does with a message whose data fails validation:
- * - `'error'` (default): error the stream with an {@link HmbDecodeError}, which stops the
+ * - `'error'` (default): error the stream with an {@link HmbInvalidDataError}, which stops the
  *   pipeline: data that breaks its contract is a bug to see, not to skip;
  * - `'drop'`: skip the message silently;
  * - a function: skip the message after telling the function (to log or count it).
@@ -70,7 +70,7 @@ export type HmbDecoded<M extends HmbMessage<unknown>, T> = Omit<M, 'data'> & { r
  * ```
  */
 export type HmbOnInvalid =
-  'error' | 'drop' | ((error: HmbDecodeError, message: HmbMessage<unknown>) => void);
+  'error' | 'drop' | ((error: HmbInvalidDataError, message: HmbMessage<unknown>) => void);
 
 /**
  * Options of {@link decodeData}.
@@ -91,7 +91,7 @@ export interface DecodeDataOptions {
  * schema transforms and defaults apply); a guard keeps the data as it was.
  *
  * A message fails when the guard returns false or the parser throws. It then becomes an
- * {@link HmbDecodeError} (code `HMB_ERR_DECODE`) naming the queue and seq (and the bus, for
+ * {@link HmbInvalidDataError} (code `HMB_ERR_INVALID_DATA`) naming the queue and seq (and the bus, for
  * messages from `mergeBuses`), with the parser's error in `cause`; `onInvalid` decides whether that
  * errors the stream (default) or the message is dropped.
  *
@@ -99,7 +99,7 @@ export interface DecodeDataOptions {
  * verdict, anything else is a parsed value. A parse function whose valid result may be `false`
  * must therefore be passed as a schema object: `decodeData({ parse: myParse })`.
  *
- * Note: `classifyHmbError` counts `HMB_ERR_DECODE` as transient (it was made for corrupt frames),
+ * Note: `classifyHmbError` counts `HMB_ERR_INVALID_DATA` as transient (it was made for corrupt frames),
  * so do not put `retryWithBackoff` below this operator: retrying cannot make bad data valid.
  *
  * @example
@@ -163,7 +163,7 @@ function validatorFunction<T>(validate: HmbDataValidator<T>): (data: unknown) =>
   };
 }
 
-function decodeError(message: HmbMessage<unknown>, cause: unknown): HmbDecodeError {
+function decodeError(message: HmbMessage<unknown>, cause: unknown): HmbInvalidDataError {
   const bus = (message as { readonly bus?: unknown }).bus;
   const why =
     cause === undefined
@@ -171,7 +171,7 @@ function decodeError(message: HmbMessage<unknown>, cause: unknown): HmbDecodeErr
       : cause instanceof Error
         ? cause.message
         : String(cause);
-  return new HmbDecodeError(
+  return new HmbInvalidDataError(
     `invalid data in ${message.type} message ${message.queue}#${message.seq}${typeof bus === 'string' ? ` from ${bus}` : ''}: ${why}`,
     {
       queue: message.queue,

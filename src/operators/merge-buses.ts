@@ -263,7 +263,7 @@ function resolveSource<T>(source: HmbBusSource<T>): {
   if ('messages' in source) return { bus: source.bus, messages: source.messages };
   return {
     bus: source.client.busUrl,
-    messages: source.client.subscribe<T>(source.params, source.options ?? {}),
+    messages: source.client.subscribe<T>(source.params, { ...source.options, heartbeats: false }),
   };
 }
 
