@@ -20,7 +20,9 @@ export interface HmbBusEndpoint {
 export function parseBusEndpoint(url: string): HmbBusEndpoint {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // In a browser a path such as '/hmb/alerts' is relative to the page (same origin as the app).
+    const base = (globalThis as { location?: { href?: string } }).location?.href;
+    parsed = base === undefined ? new URL(url) : new URL(url, base);
   } catch (cause) {
     throw new HmbBadParamError(`invalid bus URL ${JSON.stringify(url)}`, { cause });
   }
