@@ -1,4 +1,4 @@
-import { defer, filter, from, map, Observable, switchMap, tap, type OperatorFunction } from 'rxjs';
+import { defer, filter, from, Observable, switchMap, tap, type OperatorFunction } from 'rxjs';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
@@ -519,6 +519,5 @@ function onlyMessages<T>(
             return false;
         }
       }),
-      map((event) => event),
     );
 }
