@@ -1,0 +1,30 @@
+// Reading a window through the library, as an application would.
+import { HmbClient } from '../../src/node';
+import type { HmbSubscribeParams } from '../../src/index';
+import type { Format } from './raw-http';
+
+/** Receive modes compared by the benchmarks. */
+export type Transport = 'poll' | 'stream';
+
+/** A client of `busUrl` in `format`, with nothing else set. */
+export function benchClient(busUrl: string, format: Format): HmbClient {
+  return new HmbClient(busUrl, { format });
+}
+
+/** Reads `params` with `client.recvAll` to completion and returns how many messages came. */
+export function recvAllCount(
+  client: HmbClient,
+  params: HmbSubscribeParams,
+  transport: Transport,
+): Promise<number> {
+  let count = 0;
+  return new Promise<number>((resolve, reject) => {
+    client.recvAll(params, { transport }).subscribe({
+      next: () => {
+        count++;
+      },
+      error: reject,
+      complete: () => resolve(count),
+    });
+  });
+}

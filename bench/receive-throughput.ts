@@ -1,0 +1,212 @@
+// Receive throughput (issue 9 §1, issue 7): 100,000 messages held by the embedded bus, read to
+// EOF through `client.recvAll` (poll and stream, JSON and BSON), next to two baselines that make
+// the same HTTP exchanges with undici `request`: one only counts bytes, one also decodes every
+// message (JSON.parse / BSON.deserialize). The bus runs in a child process, so "client CPU" is
+// this process alone; client and bus share the machine's cores, as in the notes' figures (§13).
+//
+//   npx tsx bench/receive-throughput.ts [filter]     e.g. "stream BSON" to run only those
+//   BENCH_RUNS=3 BENCH_N=100000                      (defaults)
+//   BENCH_READERS=hmb-rx                             only these readers (comma-separated)
+import { machineInfo, machineLine } from './lib/machine';
+import { startBusProcess, type BusProcess } from './lib/bus-process';
+import { gc } from './lib/gc';
+import { benchClient, recvAllCount, type Transport } from './lib/library-read';
+import { measure } from './lib/measure';
+import { ORIGINAL_RECEIVE, rangeText } from './lib/original';
+import { PAD, type PayloadSize } from './lib/payloads';
+import { RawReader, type Format } from './lib/raw-http';
+import { writeResults } from './lib/results';
+import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { fixed, int, percent, printTable } from './lib/table';
+
+const N = Number(process.env['BENCH_N'] ?? 100_000);
+const BUS = 'bench';
+const QUEUE = 'PJ';
+const FILTER = process.argv[2];
+/** `BENCH_READERS=hmb-rx` measures only the library (e.g. for a profile). */
+const READERS = process.env['BENCH_READERS'];
+
+/** How a row read the bus. */
+type Reader = 'raw bytes' | 'raw + decode' | 'hmb-rx';
+
+interface Row {
+  readonly config: string;
+  readonly reader: Reader;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly msgPerSec: number;
+  /** This process's CPU per 1,000 messages, ms. */
+  readonly clientCpuMsPer1k: number;
+  /** The bus process's CPU per 1,000 messages, ms. */
+  readonly busCpuMsPer1k: number;
+}
+
+const TRANSPORTS: readonly Transport[] = ['poll', 'stream'];
+const FORMATS: readonly Format[] = ['json', 'bson'];
+const SIZES: readonly PayloadSize[] = ['small', '1KiB'];
+
+function configName(transport: Transport, format: Format, size: PayloadSize): string {
+  return `${transport} ${format.toUpperCase()} ${size}`;
+}
+
+async function timed(
+  bus: BusProcess,
+  config: string,
+  reader: Reader,
+  read: () => Promise<{ messages: number; bytes: number }>,
+): Promise<Row> {
+  gc();
+  const bus0 = await bus.cpuUs();
+  const m = await measure(read);
+  const busUs = (await bus.cpuUs()) - bus0;
+  if (m.value.messages !== N)
+    throw new Error(`${config} ${reader}: ${m.value.messages} messages, expected ${N}`);
+  const row: Row = {
+    config,
+    reader,
+    messages: N,
+    bytes: m.value.bytes,
+    msgPerSec: N / (m.wallMs / 1000),
+    clientCpuMsPer1k: m.cpuMs / (N / 1000),
+    busCpuMsPer1k: busUs / 1000 / (N / 1000),
+  };
+  console.log(
+    `  ${config.padEnd(18)} ${reader.padEnd(13)} ${int(row.msgPerSec).padStart(9)} msg/s  client ${fixed(row.clientCpuMsPer1k, 2)} ms/1k  bus ${fixed(row.busCpuMsPer1k, 2)} ms/1k`,
+  );
+  return row;
+}
+
+const warmedUp = new Set<string>();
+
+async function oneRun(run: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    const configs = TRANSPORTS.flatMap((t) =>
+      FORMATS.map((f) => [t, f, configName(t, f, size)] as const),
+    ).filter(([, , name]) => FILTER === undefined || name.includes(FILTER));
+    if (configs.length === 0) continue;
+    const bus = await startBusProcess({ queueLimit: N, maxSessionsPerIp: 1_000 });
+    const busUrl = `${bus.url}/${BUS}`;
+    try {
+      await bus.fill(BUS, QUEUE, N, PAD[size]);
+      const raw = new RawReader(busUrl);
+      const window = { queue: { [QUEUE]: { seq: 0, keep: false } } };
+      // The bus encodes a message for a format on its first delivery and keeps the bytes: read
+      // everything once in each format first, so that every measured reader finds the same bus.
+      for (const format of FORMATS)
+        await raw.recvBytes(await raw.open(window, format), QUEUE, format);
+      for (const [transport, format, config] of configs) {
+        // Alternate the order between runs, so that no reader always goes first.
+        const readers: Reader[] =
+          run % 2 === 1
+            ? ['raw bytes', 'raw + decode', 'hmb-rx']
+            : ['hmb-rx', 'raw + decode', 'raw bytes'];
+        for (const reader of readers) {
+          if (READERS !== undefined && !READERS.split(',').includes(reader)) continue;
+          const client = benchClient(busUrl, format);
+          const read = async (): Promise<{ messages: number; bytes: number }> => {
+            if (reader === 'hmb-rx') {
+              const params = { queue: { [QUEUE]: { seq: 0 } } };
+              return { messages: await recvAllCount(client, params, transport), bytes: NaN };
+            }
+            const sid = await raw.open(window, format);
+            if (reader === 'raw bytes') {
+              return transport === 'poll'
+                ? raw.recvBytes(sid, QUEUE, format)
+                : raw.streamBytes(sid, format);
+            }
+            return transport === 'poll'
+              ? raw.recvDecoded(sid, format)
+              : raw.streamDecoded(sid, format);
+          };
+          // The first read of each kind in this process warms the JIT up and is not counted.
+          const kind = `${transport} ${format} ${reader}`;
+          if (!warmedUp.has(kind)) {
+            warmedUp.add(kind);
+            await read();
+          }
+          rows.push(await timed(bus, config, reader, read));
+          await client.close();
+        }
+      }
+      await raw.close();
+    } finally {
+      await bus.stop();
+    }
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  console.log(`receive throughput: ${int(N)} messages per read; ${machineLine(machine)}`);
+  const runs = runCount();
+  const records = await repeatRuns(runs, oneRun);
+  const rows = medianRows(records, (r) => `${r.config}|${r.reader}`, 'msgPerSec');
+  warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.reader}`);
+
+  const byConfig = new Map<string, Partial<Record<Reader, (typeof rows)[number]>>>();
+  for (const row of rows) {
+    const entry = byConfig.get(row.config) ?? {};
+    entry[row.reader] = row;
+    byConfig.set(row.config, entry);
+  }
+  const summary = [...byConfig].map(([config, r]) => {
+    const lib = r['hmb-rx'];
+    const base = r['raw + decode'];
+    return {
+      config,
+      rawBytes: r['raw bytes']?.msgPerSec,
+      rawDecode: base?.msgPerSec,
+      library: lib?.msgPerSec,
+      ratio: lib !== undefined && base !== undefined ? lib.msgPerSec / base.msgPerSec : NaN,
+      libraryCpu: lib?.clientCpuMsPer1k,
+      rawDecodeCpu: base?.clientCpuMsPer1k,
+      libraryBusCpu: lib?.busCpuMsPer1k,
+      original: ORIGINAL_RECEIVE[config],
+    };
+  });
+  printTable(
+    `Receive throughput, ${int(N)} messages, median of ${runs} run(s) (msg/s; client CPU = this process, ms per 1,000 messages)`,
+    [
+      { header: 'read' },
+      { header: 'raw bytes', align: 'right' },
+      { header: 'raw + decode', align: 'right' },
+      { header: 'hmb-rx', align: 'right' },
+      { header: 'hmb-rx / raw+decode', align: 'right' },
+      { header: 'CPU raw+decode', align: 'right' },
+      { header: 'CPU hmb-rx', align: 'right' },
+      { header: 'bus CPU', align: 'right' },
+      { header: 'original (§13)', align: 'right' },
+    ],
+    summary.map((s) => [
+      s.config,
+      int(s.rawBytes),
+      int(s.rawDecode),
+      int(s.library),
+      percent(s.ratio),
+      fixed(s.rawDecodeCpu, 2),
+      fixed(s.libraryCpu, 2),
+      fixed(s.libraryBusCpu, 2),
+      rangeText(s.original),
+    ]),
+  );
+  const compared = summary.filter((s) => Number.isFinite(s.ratio));
+  const missed = compared.filter((s) => s.ratio < 0.9);
+  if (compared.length > 0) {
+    console.log(
+      missed.length === 0
+        ? `\ntarget (hmb-rx ≥ 90% of raw + decode): met for ${compared.map((s) => s.config).join(', ')}`
+        : `\ntarget (hmb-rx ≥ 90% of raw + decode): missed for ${missed.map((s) => `${s.config} (${percent(s.ratio)})`).join(', ')}`,
+    );
+  }
+  writeResults('receive-throughput', {
+    machine,
+    messages: N,
+    runs: records,
+    medians: rows,
+    summary,
+  });
+}
+
+void main();
