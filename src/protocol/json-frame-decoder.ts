@@ -25,17 +25,26 @@ const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
+const STREAM = { stream: true } as const;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Whether the backslashes just before `end` (not looking before `from`) are odd in number. */
+function oddBackslashes(text: string, from: number, end: number): boolean {
+  let p = end - 1;
+  while (p >= from && text.charCodeAt(p) === BACKSLASH) p--;
+  return ((end - 1 - p) & 1) === 1;
 }
 
 /**
  * Decodes the JSON framing of /recv and /stream incrementally: one object `{"0":{…},"1":{…},…}`
  * that, on a stream, never ends (or ends with `}` after EOF). Chunks may be cut anywhere, even
- * inside a UTF-8 character. Each byte is scanned once: the scanner only tracks nesting and string
- * state to find where each message ends, then hands that message's text to `JSON.parse`. A message
- * that spans chunks is kept as a list of pieces and joined once, so a large message arriving in
- * many small chunks costs no re-copying.
+ * inside a UTF-8 character. The scanner only tracks nesting and string state to find where each
+ * message ends (jumping over the inside of strings with `indexOf`, so a long string costs little),
+ * then hands that message's text to `JSON.parse`. A message that spans chunks is kept as a list of
+ * pieces and joined once, so a large message arriving in many small chunks costs no re-copying.
  *
  * @example
  * ```ts
@@ -65,8 +74,7 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
   }
 
   push(chunk: Uint8Array): HmbFrame[] {
-    const text = this.utf8.decode(chunk, { stream: true });
-    return this.scan(text);
+    return this.scan(this.utf8.decode(chunk, STREAM));
   }
 
   end(): void {
@@ -84,103 +92,128 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
   }
 
   private scan(text: string): HmbFrame[] {
+    // The state lives in locals while the loop runs: it is read for every character.
+    let state: State = this.state;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    let valueStart = state === Scan.value ? 0 : -1;
     const frames: HmbFrame[] = [];
-    let valueStart = this.state === Scan.value ? 0 : -1;
     const n = text.length;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      switch (this.state) {
-        case Scan.value:
-          if (this.inString) {
-            if (this.escaped) this.escaped = false;
-            else if (c === BACKSLASH) this.escaped = true;
-            else if (c === QUOTE) this.inString = false;
-          } else if (c === QUOTE) {
-            this.inString = true;
-          } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-            this.depth++;
-          } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-            if (--this.depth === 0) {
-              frames.push(this.finishValue(text.slice(valueStart, i + 1)));
-              valueStart = -1;
-              this.state = Scan.afterValue;
-            }
+    let i = 0;
+    while (i < n) {
+      if (state === Scan.value) {
+        if (inString) {
+          if (escaped) {
+            escaped = false;
+            i++;
+            continue;
           }
-          break;
+          const quote = text.indexOf('"', i);
+          if (quote < 0) {
+            escaped = oddBackslashes(text, i, n);
+            i = n;
+          } else {
+            inString = oddBackslashes(text, i, quote);
+            i = quote + 1;
+          }
+          continue;
+        }
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+          inString = true;
+        } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+          depth++;
+        } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
+          frames.push(frameFromWire(parseMessage(this.takeValue(text.slice(valueStart, i + 1)))));
+          valueStart = -1;
+          state = Scan.afterValue;
+        }
+        i++;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      switch (state) {
         case Scan.key:
-          if (this.escaped) this.escaped = false;
-          else if (c === BACKSLASH) this.escaped = true;
-          else if (c === QUOTE) this.state = Scan.colon;
+          if (escaped) escaped = false;
+          else if (c === BACKSLASH) escaped = true;
+          else if (c === QUOTE) state = Scan.colon;
           break;
         case Scan.start:
-          if (c === OPEN_BRACE) this.state = Scan.keyOrEnd;
+          if (c === OPEN_BRACE) state = Scan.keyOrEnd;
           else if (!isSpace(c)) this.fail(c, i, 'the start of a message list "{"');
           break;
         case Scan.keyOrEnd:
-          if (c === QUOTE) this.state = Scan.key;
-          else if (c === CLOSE_BRACE) this.state = Scan.done;
+          if (c === QUOTE) state = Scan.key;
+          else if (c === CLOSE_BRACE) state = Scan.done;
           else if (!isSpace(c)) this.fail(c, i, 'a key or "}"');
           break;
         case Scan.keyStart:
-          if (c === QUOTE) this.state = Scan.key;
+          if (c === QUOTE) state = Scan.key;
           else if (!isSpace(c)) this.fail(c, i, 'a key');
           break;
         case Scan.colon:
-          if (c === COLON) this.state = Scan.valueStart;
+          if (c === COLON) state = Scan.valueStart;
           else if (!isSpace(c)) this.fail(c, i, '":"');
           break;
         case Scan.valueStart:
           if (c === OPEN_BRACE) {
-            this.state = Scan.value;
-            this.depth = 1;
-            this.inString = false;
-            this.escaped = false;
+            state = Scan.value;
+            depth = 1;
+            inString = false;
+            escaped = false;
             valueStart = i;
           } else if (!isSpace(c)) {
             this.fail(c, i, 'a message object "{"');
           }
           break;
         case Scan.afterValue:
-          if (c === COMMA) this.state = Scan.keyStart;
-          else if (c === CLOSE_BRACE) this.state = Scan.done;
+          if (c === COMMA) state = Scan.keyStart;
+          else if (c === CLOSE_BRACE) state = Scan.done;
           else if (!isSpace(c)) this.fail(c, i, '"," or "}"');
           break;
         default:
           if (!isSpace(c)) this.fail(c, i, 'nothing after the closing "}"');
       }
+      i++;
     }
-    if (this.state === Scan.value && valueStart >= 0) {
+    if (state === Scan.value && valueStart >= 0) {
       const piece = text.slice(valueStart);
       this.pieces.push(piece);
       this.piecesLength += piece.length;
     }
+    this.state = state;
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
     this.offset += n;
     return frames;
   }
 
-  private finishValue(last: string): HmbFrame {
-    let json = last;
-    if (this.pieces.length > 0) {
-      this.pieces.push(last);
-      json = this.pieces.join('');
-      this.pieces = [];
-      this.piecesLength = 0;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch (cause) {
-      throw new HmbDecodeError(`corrupt JSON message: ${(cause as Error).message}`, {
-        cause,
-        body: json.length > 200 ? `${json.slice(0, 200)}…` : json,
-      });
-    }
-    return frameFromWire(parsed);
+  /** The whole text of a message that ends in this chunk: earlier pieces joined with `last`. */
+  private takeValue(last: string): string {
+    if (this.pieces.length === 0) return last;
+    this.pieces.push(last);
+    const json = this.pieces.join('');
+    this.pieces = [];
+    this.piecesLength = 0;
+    return json;
   }
 
   private fail(c: number, i: number, expected: string): never {
     throw new HmbDecodeError(
       `corrupt JSON message list at character ${this.offset + i}: expected ${expected}, got ${JSON.stringify(String.fromCharCode(c))}`,
     );
+  }
+}
+
+function parseMessage(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (cause) {
+    throw new HmbDecodeError(`corrupt JSON message: ${(cause as Error).message}`, {
+      cause,
+      body: json.length > 200 ? `${json.slice(0, 200)}…` : json,
+    });
   }
 }
