@@ -1,4 +1,4 @@
-import { BSON, Long } from 'bson';
+import { BSON, ByteUtils, Long } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
 import type { HmbFrame } from './message';
 import { frameFromWire } from './wire-message';
@@ -22,7 +22,10 @@ const DESERIALIZE_OPTIONS = {
  *
  * @throws HmbDecodeError on a truncated or corrupt document.
  */
-export function decodeBsonFrames(bytes: Uint8Array): HmbFrame[] {
+export function decodeBsonFrames(body: Uint8Array): HmbFrame[] {
+  // js-bson turns every plain Uint8Array it is given into a Buffer view (in Node) before reading
+  // it: converting the body once makes every document below a Buffer already.
+  const bytes = ByteUtils.toLocalBufferType(body);
   const frames: HmbFrame[] = [];
   let offset = 0;
   while (offset < bytes.length) {

@@ -1,3 +1,4 @@
+import { ByteUtils } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
 import { deserializeDocument, MAX_BSON_DOCUMENT_BYTES } from './bson-codec';
 import type { HmbFrameDecoder } from './frame-decoder';
@@ -79,7 +80,8 @@ export class BsonFrameDecoder implements HmbFrameDecoder {
       out = head.subarray(this.headOffset, this.headOffset + length);
       this.headOffset += length;
     } else {
-      out = new Uint8Array(length);
+      // A Buffer in Node (js-bson would otherwise make a Buffer view of a plain Uint8Array).
+      out = ByteUtils.allocateUnsafe(length);
       let filled = 0;
       while (filled < length) {
         const chunk = this.chunks[0]!;
