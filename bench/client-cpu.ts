@@ -3,11 +3,14 @@
 // a loop that only decodes the same bodies (JSON.parse of each /recv answer or of the whole
 // stream; BSON.deserialize of each document). The difference is what hmb-rx adds per message:
 // framing, frames, duplicate and gap checks, the RxJS pipeline. With no sockets and no bus process
-// competing for the cores, these figures are steadier than the end-to-end ones.
+// competing for the cores, these figures are steadier than the end-to-end ones. Each configuration
+// runs in a process of its own: an application reads one format one way, and mixing them in one
+// process makes the JIT's code polymorphic.
 //
 //   npx tsx bench/client-cpu.ts [filter]      e.g. "poll BSON"
 //   BENCH_RUNS=3 BENCH_N=100000
 import { deserialize } from 'bson';
+import { fork } from 'node:child_process';
 import { HmbClient } from '../src/node';
 import { gc } from './lib/gc';
 import { recvAllCount, type Transport } from './lib/library-read';
@@ -17,7 +20,7 @@ import { PAD, type PayloadSize } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { ReplayTransport } from './lib/replay-transport';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 import { recvBodies, serverChunks, streamBody } from './lib/wire-bodies';
 
@@ -57,10 +60,90 @@ function decodeOnly(format: Format, bodies: readonly Buffer[][]): number {
   return count;
 }
 
+interface Config {
+  readonly config: string;
+  readonly transport: Transport;
+  readonly format: Format;
+  readonly size: PayloadSize;
+}
+
+/** Measures one configuration, in a process of its own (see main). */
+async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]> {
+  const pad = 'x'.repeat(PAD[c.size]);
+  const replay = new ReplayTransport({
+    format: c.format,
+    queue: QUEUE,
+    recvBodies: recvBodies(c.format, QUEUE, N, pad),
+    streamBody: streamBody(c.format, QUEUE, N, pad),
+  });
+  const chunked =
+    c.transport === 'poll'
+      ? recvBodies(c.format, QUEUE, N, pad).map(serverChunks)
+      : [serverChunks(streamBody(c.format, QUEUE, N, pad))];
+  const client = new HmbClient('http://replay.invalid/bench', {
+    format: c.format,
+    transport: replay,
+  });
+  const params = { queue: { [QUEUE]: { seq: 0 } } };
+  // JIT warm-up.
+  for (let w = 0; w < 2; w++) {
+    replay.reset();
+    await recvAllCount(client, params, c.transport);
+    decodeOnly(c.format, chunked);
+  }
+  const records = await repeatRuns(runs, async (run) => {
+    const rows: Row[] = [];
+    const order =
+      run % 2 === 1 ? (['decode only', 'hmb-rx'] as const) : (['hmb-rx', 'decode only'] as const);
+    for (const reader of order) {
+      gc();
+      replay.reset();
+      const m = await measure(async () =>
+        reader === 'hmb-rx'
+          ? recvAllCount(client, params, c.transport)
+          : decodeOnly(c.format, chunked),
+      );
+      if (m.value !== N) throw new Error(`${c.config} ${reader}: ${m.value} of ${N}`);
+      const row: Row = { config: c.config, reader, cpuUsPerMsg: (m.cpuMs * 1000) / N };
+      console.log(
+        `  ${c.config.padEnd(18)} ${reader.padEnd(12)} ${fixed(row.cpuUsPerMsg, 2)} µs/msg`,
+      );
+      rows.push(row);
+    }
+    return rows;
+  });
+  await client.close();
+  return records;
+}
+
+/** Runs one configuration in a child process, so that no other one shapes the JIT's choices. */
+function inChild(c: Config, runs: number): Promise<RunRecord<Row>[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--child', JSON.stringify(c), String(runs)], {
+      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--expose-gc'],
+    });
+    let records: RunRecord<Row>[] | undefined;
+    child.on('message', (m) => (records = m as RunRecord<Row>[]));
+    child.on('exit', (code) =>
+      records === undefined ? reject(new Error(`${c.config}: exit ${code}`)) : resolve(records),
+    );
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    const records = await measureConfig(
+      JSON.parse(process.argv[3]!) as Config,
+      Number(process.argv[4]),
+    );
+    process.send!(records, () => process.exit(0));
+    return;
+  }
   const machine = machineInfo();
-  console.log(`client CPU, ${int(N)} messages from memory; ${machineLine(machine)}`);
-  const configs: { config: string; transport: Transport; format: Format; size: PayloadSize }[] = [];
+  console.log(
+    `client CPU, ${int(N)} messages from memory, each configuration in a process of its own; ${machineLine(machine)}`,
+  );
+  const configs: Config[] = [];
   for (const size of ['small', '1KiB'] as const)
     for (const transport of ['poll', 'stream'] as const)
       for (const format of ['json', 'bson'] as const) {
@@ -68,62 +151,16 @@ async function main(): Promise<void> {
         if (FILTER === undefined || config.includes(FILTER))
           configs.push({ config, transport, format, size });
       }
-  const prepared = configs.map((c) => {
-    const pad = 'x'.repeat(PAD[c.size]);
-    const replay = new ReplayTransport({
-      format: c.format,
-      queue: QUEUE,
-      recvBodies: recvBodies(c.format, QUEUE, N, pad),
-      streamBody: streamBody(c.format, QUEUE, N, pad),
-    });
-    const chunked =
-      c.transport === 'poll'
-        ? recvBodies(c.format, QUEUE, N, pad).map(serverChunks)
-        : [serverChunks(streamBody(c.format, QUEUE, N, pad))];
-    const client = new HmbClient('http://replay.invalid/bench', {
-      format: c.format,
-      transport: replay,
-    });
-    return { ...c, replay, chunked, client };
-  });
-  const params = { queue: { [QUEUE]: { seq: 0 } } };
-  // JIT warm-up.
-  for (const p of prepared) {
-    p.replay.reset();
-    await recvAllCount(p.client, params, p.transport);
-    decodeOnly(p.format, p.chunked);
-  }
   const runs = runCount();
-  const records = await repeatRuns(runs, async (run) => {
-    const rows: Row[] = [];
-    for (const p of prepared) {
-      const order =
-        run % 2 === 1 ? (['decode only', 'hmb-rx'] as const) : (['hmb-rx', 'decode only'] as const);
-      for (const reader of order) {
-        gc();
-        p.replay.reset();
-        const m = await measure(async () =>
-          reader === 'hmb-rx'
-            ? recvAllCount(p.client, params, p.transport)
-            : decodeOnly(p.format, p.chunked),
-        );
-        if (m.value !== N) throw new Error(`${p.config} ${reader}: ${m.value} of ${N}`);
-        const row: Row = { config: p.config, reader, cpuUsPerMsg: (m.cpuMs * 1000) / N };
-        console.log(
-          `  ${p.config.padEnd(18)} ${reader.padEnd(12)} ${fixed(row.cpuUsPerMsg, 2)} µs/msg`,
-        );
-        rows.push(row);
-      }
-    }
-    return rows;
-  });
+  const records: RunRecord<Row>[] = [];
+  for (const c of configs) records.push(...(await inChild(c, runs)));
   const rows = medianRows(records, (r) => `${r.config}|${r.reader}`, 'cpuUsPerMsg');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.reader}`);
-  const table = prepared.map((p) => {
-    const base = rows.find((r) => r.config === p.config && r.reader === 'decode only')!;
-    const lib = rows.find((r) => r.config === p.config && r.reader === 'hmb-rx')!;
+  const table = configs.map((c) => {
+    const base = rows.find((r) => r.config === c.config && r.reader === 'decode only')!;
+    const lib = rows.find((r) => r.config === c.config && r.reader === 'hmb-rx')!;
     return {
-      config: p.config,
+      config: c.config,
       decode: base.cpuUsPerMsg,
       library: lib.cpuUsPerMsg,
       added: lib.cpuUsPerMsg - base.cpuUsPerMsg,
@@ -147,7 +184,6 @@ async function main(): Promise<void> {
       percent(t.ratio),
     ]),
   );
-  await Promise.all(prepared.map((p) => p.client.close()));
   writeResults('client-cpu', {
     machine,
     messages: N,
