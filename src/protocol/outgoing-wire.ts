@@ -18,7 +18,29 @@ export interface HmbEncodedOutgoing {
   readonly bytes: number;
 }
 
-const utf8 = new TextEncoder();
+/**
+ * The length of a string in UTF-8, counted without encoding it (TextEncoder would allocate and copy
+ * every message just to measure it). Lone surrogates count 3 bytes, as U+FFFD, which is what
+ * they are encoded as.
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      bytes += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      // A surrogate pair: 2 UTF-16 units, 4 bytes.
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      bytes += 2;
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
 
 /**
  * Checks a message to publish the way the server would, and encodes it. Checking first means a
@@ -42,7 +64,7 @@ export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEnco
         },
       );
     }
-    return { encoded, bytes: utf8.encode(encoded).length + 8 };
+    return { encoded, bytes: utf8Length(encoded) + 8 };
   }
   let encoded: Uint8Array;
   try {

@@ -50,7 +50,13 @@ interface Pending<T> {
  * ```
  */
 export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
-  private readonly queue: Pending<T>[] = [];
+  /**
+   * Accepted messages not yet settled are `queue[head…]`. Settled batches only move `head`; the
+   * array is cut in bulk now and then, so that sending many small batches from a long queue does
+   * not shift the whole array for each one.
+   */
+  private queue: Pending<T>[] = [];
+  private head = 0;
   private readonly resultSubject = new Subject<HmbSendResult<T>>();
   private readonly controller = new AbortController();
   private readonly format: HmbFormat;
@@ -105,7 +111,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
 
   /** Messages accepted and not yet sent or given up. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** Accepts one message for sending. An invalid one, or one beyond the buffer, is refused (see `results`). */
@@ -129,7 +135,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       this.refuse(message, invalid);
       return;
     }
-    if (this.queue.length >= this.maxBuffered) {
+    if (this.pending >= this.maxBuffered) {
       this.refuse(
         message,
         new HmbBufferFullError(
@@ -166,7 +172,9 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (this.state === 'closed') return;
     this.state = 'ending';
     this.controller.abort(new HmbClosedError('the sink was aborted'));
-    const dropped = this.queue.splice(0);
+    const dropped = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
     if (dropped.length > 0) {
       this.emit({
         kind: 'failed',
@@ -218,15 +226,15 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     this.pumping = true;
     this.stopKeepAlive();
     try {
-      while (this.queue.length > 0 && !this.controller.signal.aborted) {
+      while (this.pending > 0 && !this.controller.signal.aborted) {
         const batch = this.takeBatch();
         await this.sendBatch(batch);
       }
     } finally {
       this.pumping = false;
-      if (this.state === 'ending' && (this.queue.length === 0 || this.controller.signal.aborted))
+      if (this.state === 'ending' && (this.pending === 0 || this.controller.signal.aborted))
         this.finish();
-      else if (this.queue.length > 0) this.schedulePump();
+      else if (this.pending > 0) this.schedulePump();
       else this.startKeepAlive();
     }
   }
@@ -234,13 +242,27 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   private takeBatch(): Pending<T>[] {
     let bytes = 0;
     let count = 0;
-    while (count < this.queue.length && count < this.maxBatchMessages) {
-      const next = this.queue[count]!.encoded.bytes;
+    const available = this.pending;
+    while (count < available && count < this.maxBatchMessages) {
+      const next = this.queue[this.head + count]!.encoded.bytes;
       if (count > 0 && bytes + next > this.maxBatchBytes) break;
       bytes += next;
       count++;
     }
-    return this.queue.slice(0, count);
+    return this.queue.slice(this.head, this.head + count);
+  }
+
+  /** Drops the `n` oldest messages (a settled batch). */
+  private dropSettled(n: number): void {
+    // After abort() the queue is already empty.
+    this.head = Math.min(this.head + n, this.queue.length);
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** Sends one batch until it is sent or given up; removes it from the queue either way. */
@@ -255,7 +277,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     let uncertain = false;
     let lastError: unknown;
     const settle = (result: HmbSendResult<T>): void => {
-      this.queue.splice(0, batch.length);
+      this.dropSettled(batch.length);
       this.emit(result);
     };
     for (;;) {
