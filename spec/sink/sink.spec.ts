@@ -4,6 +4,7 @@ import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbOutgoing } from '../../src/protocol/outgoing';
 import type { HmbSendResult } from '../../src/sink/send-result';
 import { startFaultProxy, type HmbFaultProxy } from '../../src/testing/fault-proxy';
+import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 
 let bus: TestBus;
@@ -250,5 +251,44 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     sink.complete();
     expect((await sink.done).sent).toBe(2);
     expect(sids.size).toBe(1);
+  });
+});
+
+describe('sink: abort()', () => {
+  let server: ScriptedServer | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await server?.close();
+    server = undefined;
+  });
+
+  it('sink: abort() reports the batch on the wire as unknown and the unsent rest as failed', async () => {
+    let sendSeen!: () => void;
+    const sendStarted = new Promise<void>((resolve) => (sendSeen = resolve));
+    server = await startScriptedServer({
+      open: (_req, res) =>
+        void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ sid: 'S1', cid: 'c', queue: {} })),
+      // The server has the batch and never answers: its fate is unknowable to the sink.
+      send: () => sendSeen(),
+    });
+    client = new HmbClient(`${server.url}/b`, { format: 'json' });
+    const sink = client.sink<{ i: number }>({ maxBatchMessages: 2 });
+    const results: HmbSendResult<{ i: number }>[] = [];
+    sink.results.subscribe((r) => results.push(r));
+    for (let i = 0; i < 5; i++) sink.next(numbered('A', i));
+    await sendStarted;
+    sink.abort();
+    const summary = await sink.done;
+    expect(summary).toMatchObject({ sent: 0, unknown: 2, failed: 3 });
+    expect(
+      results.map((r) => [r.kind, 'messages' in r ? r.messages.map((m) => m.data.i) : []]),
+    ).toEqual([
+      ['unknown', [0, 1]],
+      ['failed', [2, 3, 4]],
+    ]);
+    for (const r of results)
+      expect('error' in r && isHmbError(r.error, 'HMB_ERR_CLOSED')).toBe(true);
   });
 });

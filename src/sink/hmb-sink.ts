@@ -71,6 +71,8 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   private sid: string | undefined;
   private cid: string | undefined;
   private keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How many of the oldest queued messages are in a /send request on the wire right now. */
+  private onTheWire = 0;
   private resolveDone!: (summary: HmbSinkSummary) => void;
   private readonly counts = {
     sent: 0,
@@ -167,14 +169,28 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     this.complete();
   }
 
-  /** Ends at once: the request in flight is aborted and every unsent message is reported as failed. */
+  /**
+   * Ends at once: the request in flight is aborted and its batch reported as `unknown` (it may have
+   * reached the server before the abort); every message not yet sent is reported as `failed`.
+   */
   abort(): void {
     if (this.state === 'closed') return;
     this.state = 'ending';
     this.controller.abort(new HmbClosedError('the sink was aborted'));
-    const dropped = this.queue.slice(this.head);
+    const inFlight = this.queue.slice(this.head, this.head + this.onTheWire);
+    const dropped = this.queue.slice(this.head + this.onTheWire);
     this.queue = [];
     this.head = 0;
+    this.onTheWire = 0;
+    if (inFlight.length > 0) {
+      this.emit({
+        kind: 'unknown',
+        messages: inFlight.map((p) => p.message),
+        error: new HmbClosedError(
+          'the sink was aborted while these messages were being sent: the server may have stored them',
+        ),
+      });
+    }
     if (dropped.length > 0) {
       this.emit({
         kind: 'failed',
@@ -285,7 +301,12 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       try {
         const sid = await this.session(signal);
         this.counts.requests++;
-        await sendBody(this.context, sid, body, this.format, signal);
+        this.onTheWire = batch.length;
+        try {
+          await sendBody(this.context, sid, body, this.format, signal);
+        } finally {
+          this.onTheWire = 0;
+        }
         settle({ kind: 'sent', messages, sid, attempts: failures + 1, uncertain });
         return;
       } catch (error) {
