@@ -30,6 +30,20 @@ describe('operators: watchdog', () => {
     });
   });
 
+  it('watchdog: the deadline follows the last value, however values fall between its checks', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      // Values at 0, 6, 12 and 18 ms; with one timer that is set again for the rest of the margin,
+      // the failure still comes exactly 10 ms after the last value.
+      const source = cold('a 5ms b 5ms c 5ms d 20ms e');
+      expectObservable(source.pipe(watchdog(10, () => dead, ts))).toBe(
+        'a 5ms b 5ms c 5ms d 9ms #',
+        undefined,
+        dead,
+      );
+    });
+  });
+
   it('watchdog: counts the silence from subscription too', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable }) => {
