@@ -43,7 +43,8 @@ function oddBackslashes(text: string, from: number, end: number): boolean {
  * that, on a stream, never ends (or ends with `}` after EOF). Chunks may be cut anywhere, even
  * inside a UTF-8 character. The scanner only tracks nesting and string state to find where each
  * message ends (jumping over the inside of strings with `indexOf`, so a long string costs little),
- * then hands that message's text to `JSON.parse`. A message that spans chunks is kept as a list of
+ * then hands the texts of the messages that end in a chunk to one `JSON.parse` (as an array: one
+ * call per chunk costs less than one per message). A message that spans chunks is kept as a list of
  * pieces and joined once, so a large message arriving in many small chunks costs no re-copying.
  *
  * @example
@@ -98,7 +99,9 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
     let inString = this.inString;
     let escaped = this.escaped;
     let valueStart = state === Scan.value ? 0 : -1;
-    const frames: HmbFrame[] = [];
+    // The texts of the messages that end in this chunk, parsed together at the end of it: one
+    // JSON.parse of a small array costs less than one per message.
+    const values: string[] = [];
     const n = text.length;
     let i = 0;
     while (i < n) {
@@ -125,7 +128,7 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
         } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
           depth++;
         } else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
-          frames.push(frameFromWire(parseMessage(this.takeValue(text.slice(valueStart, i + 1)))));
+          values.push(this.takeValue(text.slice(valueStart, i + 1)));
           valueStart = -1;
           state = Scan.afterValue;
         }
@@ -187,7 +190,7 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
     this.inString = inString;
     this.escaped = escaped;
     this.offset += n;
-    return frames;
+    return framesOf(values);
   }
 
   /** The whole text of a message that ends in this chunk: earlier pieces joined with `last`. */
@@ -205,6 +208,15 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
       `corrupt JSON message list at character ${this.offset + i}: expected ${expected}, got ${JSON.stringify(String.fromCharCode(c))}`,
     );
   }
+}
+
+function framesOf(values: readonly string[]): HmbFrame[] {
+  if (values.length === 0) return [];
+  if (values.length === 1) return [frameFromWire(parseMessage(values[0]!))];
+  const parsed = parseMessage(`[${values.join(',')}]`) as unknown[];
+  const frames: HmbFrame[] = new Array<HmbFrame>(parsed.length);
+  for (let k = 0; k < parsed.length; k++) frames[k] = frameFromWire(parsed[k]);
+  return frames;
 }
 
 function parseMessage(json: string): unknown {
