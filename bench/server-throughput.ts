@@ -35,7 +35,29 @@ const ORIGINAL: Record<string, [number, number] | undefined> = {
 
 // --- the server side (child process) --------------------------------------------------------
 
+/** A Node HTTP server that reads each request and answers 204 (/open: a fixed sid). */
+async function servePlain(): Promise<void> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url?.endsWith('/open'))
+        res.writeHead(200, { 'Content-Length': 12 }).end('{"sid":"S1"}');
+      else res.writeHead(204).end();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send?.({ port: typeof address === 'object' && address !== null ? address.port : 0 });
+  });
+  process.on('message', (m: unknown) => {
+    if (m === 'stop') server.close(() => process.exit(0));
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
+}
+
 async function serve(): Promise<void> {
+  if (process.argv.includes('--plain')) return servePlain();
   const { startHmbServer } = await import('../src/server');
   const server = await startHmbServer({
     port: 0,
@@ -237,7 +259,8 @@ async function measure(
 }
 
 /** One operation: its name, and a function filling a fresh server and measuring on it. */
-type Operation = readonly [string, (bench: Bench) => Promise<Row | undefined>];
+/** A name, what to measure, and whether it runs against the plain Node server instead of the bus. */
+type Operation = readonly [string, (bench: Bench) => Promise<Row | undefined>, 'plain'?];
 
 function operations(): Operation[] {
   const ops: Operation[] = [];
@@ -268,6 +291,19 @@ function operations(): Operation[] {
             bench.sendAll('b', sid, bodies, true),
           );
         },
+      ]);
+      // The ceiling of one request at a time on this machine: the same client and bodies against
+      // a Node HTTP server that only answers 204 (no parsing, no storing).
+      ops.push([
+        'send JSON ×1 small, plain Node 204 server',
+        async (bench) => {
+          const sid = await bench.open('b', { cid: 'sender' });
+          const bodies = jsonBodies('PJ', SINGLE_SENDS, 1, pad);
+          return measure('send JSON ×1 small, plain Node 204 server', SINGLE_SENDS, () =>
+            bench.sendAll('b', sid, bodies, true),
+          );
+        },
+        'plain',
       ]);
     }
     // Delivery: the bus is filled first (not timed), so each figure includes encoding every
@@ -309,7 +345,8 @@ async function onFreshServer(op: Operation): Promise<Row | undefined> {
     process.env['SERVER_CPU_PROF'] === '1'
       ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir=bench/results']
       : process.execArgv;
-  const child: ChildProcess = fork(__filename, ['--serve'], { execArgv, stdio: 'inherit' });
+  const args = op[2] === 'plain' ? ['--serve', '--plain'] : ['--serve'];
+  const child: ChildProcess = fork(__filename, args, { execArgv, stdio: 'inherit' });
   serverProcess = child;
   const port = await new Promise<number>((resolve) =>
     child.once('message', (m) => resolve((m as { port: number }).port)),
