@@ -7,6 +7,7 @@
 //   npx tsx bench/latency.ts [filter]        e.g. "stream"
 //   BENCH_RUNS=3 BENCH_LATENCY_N=10000 BENCH_LATENCY_RATE=1000
 import type { Subscription } from 'rxjs';
+import { deferred } from './lib/deferred';
 import { startBusProcess } from './lib/bus-process';
 import { benchClient, type Transport } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
@@ -51,29 +52,23 @@ async function measureOne(
   const latencies = new Float64Array(N);
   let received = 0;
   let measured = 0;
-  let opened!: () => void;
-  const isOpen = new Promise<void>((resolve) => (opened = resolve));
-  let finished!: () => void;
-  let failed!: (e: unknown) => void;
-  const allReceived = new Promise<void>((resolve, reject) => {
-    finished = resolve;
-    failed = reject;
-  });
+  const isOpen = deferred();
+  const allReceived = deferred();
   const subscription: Subscription = subscriber
     .subscribe<{ i: number; t: number }>(
       { queue: { [queue]: { seq: -1 } } },
-      { transport, onState: (s) => s.type === 'open' && opened() },
+      { transport, onState: (s) => s.type === 'open' && isOpen.resolve() },
     )
     .subscribe({
       next: (m) => {
         const now = epochMs();
         received++;
         if (m.data!.i >= WARMUP) latencies[measured++] = now - m.data!.t;
-        if (received === WARMUP + N) finished();
+        if (received === WARMUP + N) allReceived.resolve();
       },
-      error: failed,
+      error: allReceived.reject,
     });
-  await isOpen;
+  await isOpen.promise;
   // Give the first /recv or /stream time to reach the bus.
   await sleep(100);
 
@@ -102,10 +97,10 @@ async function measureOne(
   });
   const publishMs = performance.now() - t0;
   const timeout = setTimeout(
-    () => failed(new Error(`${config}: only ${received} of ${total} received`)),
+    () => allReceived.reject(new Error(`${config}: only ${received} of ${total} received`)),
     30_000,
   );
-  await allReceived;
+  await allReceived.promise;
   clearTimeout(timeout);
   const cpuUs = cpuNowUs() - cpu0;
   subscription.unsubscribe();

@@ -7,6 +7,7 @@
 //   npx tsx bench/memory.ts [filter]          e.g. "stream BSON"
 //   BENCH_RUNS=1 BENCH_MEMORY_N=1000000        (defaults)
 import type { Subscription } from 'rxjs';
+import { deferred } from './lib/deferred';
 import { startBusProcess } from './lib/bus-process';
 import { heapAfterGc, type HeapFigures } from './lib/gc';
 import { benchClient, type Transport } from './lib/library-read';
@@ -59,20 +60,14 @@ async function measureOne(transport: Transport, format: Format, run: number): Pr
     let received = 0;
     let gaps = 0;
     const samples: Sample[] = [];
-    let opened!: () => void;
-    const isOpen = new Promise<void>((resolve) => (opened = resolve));
-    let finished!: () => void;
-    let failed!: (e: unknown) => void;
-    const allReceived = new Promise<void>((resolve, reject) => {
-      finished = resolve;
-      failed = reject;
-    });
+    const isOpen = deferred();
+    const allReceived = deferred();
     const subscription: Subscription = client
       .subscribe(
         { queue: { [queue]: { seq: -1 } } },
         {
           transport,
-          onState: (s) => s.type === 'open' && opened(),
+          onState: (s) => s.type === 'open' && isOpen.resolve(),
           onGap: () => gaps++,
         },
       )
@@ -81,16 +76,16 @@ async function measureOne(transport: Transport, format: Format, run: number): Pr
           received++;
           if (received % BATCH === 0) bus.ack(received);
           if (received % SAMPLE_EVERY === 0) samples.push({ received, ...heapAfterGc() });
-          if (received === N) finished();
+          if (received === N) allReceived.resolve();
         },
-        error: failed,
+        error: allReceived.reject,
       });
-    await isOpen;
+    await isOpen.promise;
     await sleep(100);
     samples.push({ received: 0, ...heapAfterGc() });
     const cpu0 = cpuNowUs();
     const t0 = performance.now();
-    await Promise.all([bus.publish(BUS, queue, N, PAD.small, BATCH, WINDOW), allReceived]);
+    await Promise.all([bus.publish(BUS, queue, N, PAD.small, BATCH, WINDOW), allReceived.promise]);
     const seconds = (performance.now() - t0) / 1000;
     const cpuUs = cpuNowUs() - cpu0;
     const busMemory = await bus.memory();

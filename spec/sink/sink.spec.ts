@@ -283,7 +283,7 @@ describe('sink: abort()', () => {
     const summary = await sink.done;
     expect(summary).toMatchObject({ sent: 0, unknown: 2, failed: 3 });
     expect(
-      results.map((r) => [r.kind, 'messages' in r ? r.messages.map((m) => m.data.i) : []]),
+      results.map((r) => [r.kind, 'messages' in r ? r.messages.map((m) => m.data?.i) : []]),
     ).toEqual([
       ['unknown', [0, 1]],
       ['failed', [2, 3, 4]],
