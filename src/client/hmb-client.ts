@@ -1,4 +1,4 @@
-import { defer, filter, from, Observable, switchMap, tap, type OperatorFunction } from 'rxjs';
+import { defer, filter, Observable, type OperatorFunction } from 'rxjs';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
@@ -371,36 +371,30 @@ export class HmbClient {
         }
       };
 
-      const attempts$ = defer(() => from(load()))
-        .pipe(
-          switchMap(() =>
-            receiveAttempt(this.context, cursor, {
-              source,
-              paused,
-              ...(options.demand === undefined ? {} : { demand: options.demand }),
-              onState: emitState,
-              attempt: () => failures,
-              ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
-            }),
-          ),
-        )
-        .pipe(
-          watchdog(
-            silenceMs,
-            () =>
-              new HmbTimeoutError(
-                `nothing received for ${silenceMs} ms (dead link?): ${this.busUrl}`,
-                {
-                  bus: this.busUrl,
-                },
-              ),
-            scheduler,
-            () => paused.value,
-          ),
-          tap(() => {
-            failures = 0;
-          }),
-        );
+      // Every operator here is a hop for each message: the cursor store is loaded inside the
+      // attempt (`prepare`), and the failure count is reset by the observer below, not a `tap`.
+      const attempts$ = receiveAttempt(this.context, cursor, {
+        source,
+        paused,
+        ...(persisted === undefined ? {} : { prepare: load }),
+        ...(options.demand === undefined ? {} : { demand: options.demand }),
+        onState: emitState,
+        attempt: () => failures,
+        ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
+      }).pipe(
+        watchdog(
+          silenceMs,
+          () =>
+            new HmbTimeoutError(
+              `nothing received for ${silenceMs} ms (dead link?): ${this.busUrl}`,
+              {
+                bus: this.busUrl,
+              },
+            ),
+          scheduler,
+          () => paused.value,
+        ),
+      );
       const resilient$ =
         retry === false
           ? attempts$
@@ -418,6 +412,7 @@ export class HmbClient {
       let ended = false;
       const subscription = resilient$.subscribe({
         next: (event) => {
+          failures = 0;
           subscriber.next(event);
           if (event.kind === 'message') delivered();
         },

@@ -25,6 +25,8 @@ export type HmbAttemptEvent = HmbFrame | HmbGap | HmbLiveEvent;
 export interface HmbAttemptOptions {
   /** How to read a session's frames (default: long polling). */
   readonly source?: HmbBatchSource;
+  /** Awaited at the start of every attempt (e.g. loading a cursor store); it should cache its result. */
+  readonly prepare?: () => PromiseLike<void>;
   /** Read the backlog with `keep: false` first, then reopen live (see `backlogThenLive`). */
   readonly backlog?: { done: boolean };
   /** Told of `opening` and `open`. */
@@ -54,6 +56,8 @@ export function receiveAttempt(
     const { signal } = controller;
 
     const run = async (): Promise<void> => {
+      if (options.prepare !== undefined) await options.prepare();
+      if (signal.aborted) return;
       for (;;) {
         const attempt = options.attempt?.() ?? 0;
         options.onState?.({ type: 'opening', attempt });
@@ -77,7 +81,8 @@ export function receiveAttempt(
           for (const frame of frames) {
             if (subscriber.closed) return;
             if (frame.kind === 'message') {
-              position = { queue: frame.queue, seq: frame.seq };
+              // The message itself carries the queue and seq: no object per message for this.
+              position = frame;
               const { deliver, gap } = cursor.accept(frame);
               if (gap !== undefined) subscriber.next(gap);
               if (deliver) subscriber.next(frame);

@@ -223,9 +223,9 @@ export class SubscriptionCursor {
    * Takes in one message from the server and says whether to deliver it (not a duplicate, passes
    * the client-side check) and whether seqs were skipped before it.
    */
-  accept(message: HmbMessage): { deliver: boolean; gap: HmbGap | undefined } {
+  accept(message: HmbMessage): HmbAcceptance {
     const q = this.queues.get(message.queue);
-    if (q === undefined) return { deliver: true, gap: undefined };
+    if (q === undefined) return DELIVER;
     if (
       message.queue === ANNOUNCEMENT_QUEUE &&
       message.type === NEW_QUEUE_TYPE &&
@@ -236,7 +236,7 @@ export class SubscriptionCursor {
       if (named !== undefined && !named.internal && (named.waiting || !named.known))
         this.reopenRequested = true;
     }
-    if (q.last !== undefined && message.seq <= q.last) return { deliver: false, gap: undefined };
+    if (q.last !== undefined && message.seq <= q.last) return SKIP;
     const expected = q.last !== undefined ? q.last + 1 : q.next;
     const gap: HmbGap | undefined =
       q.detectGaps && expected !== undefined && message.seq > expected
@@ -250,7 +250,10 @@ export class SubscriptionCursor {
         : undefined;
     q.last = message.seq;
     q.next = message.seq + 1;
-    return { deliver: !q.internal && (q.check === undefined || q.check(message)), gap };
+    const deliver = !q.internal && (q.check === undefined || q.check(message));
+    // The common answers are shared objects: accept() runs once per message.
+    if (gap === undefined) return deliver ? DELIVER : SKIP;
+    return { deliver, gap };
   }
 
   /** The next seq of every queue whose position is known, e.g. for a cursor store. */
@@ -261,6 +264,15 @@ export class SubscriptionCursor {
     return out;
   }
 }
+
+/** What {@link SubscriptionCursor.accept} decided about one message. */
+export interface HmbAcceptance {
+  readonly deliver: boolean;
+  readonly gap: HmbGap | undefined;
+}
+
+const DELIVER: HmbAcceptance = { deliver: true, gap: undefined };
+const SKIP: HmbAcceptance = { deliver: false, gap: undefined };
 
 // Seq jumps are normal where the server skips messages on purpose.
 function detectsGaps(params: HmbQueueParams): boolean {
