@@ -1,21 +1,7 @@
 import { BSON, ByteUtils, Long } from 'bson';
-import { HmbDecodeError } from '../errors/decode-error';
+import { frameFromBson } from './bson-envelope';
+import { readDocumentLength } from './bson-document';
 import type { HmbFrame } from './message';
-import { frameFromWire } from './wire-message';
-
-/** The largest BSON document the server accepts (a larger length prefix is refused). */
-export const MAX_BSON_DOCUMENT_BYTES = 16 * 1024 * 1024;
-
-/**
- * Options for reading documents: int64 values that fit in 53 bits become numbers (so `seq` is a
- * plain number) while larger ones stay `Long` and keep their precision; binary data stays a
- * `Binary` and dates become `Date`, so both survive being sent on again.
- */
-const DESERIALIZE_OPTIONS = {
-  promoteLongs: true,
-  promoteValues: true,
-  promoteBuffers: false,
-} as const;
 
 /**
  * Decodes a complete BSON /recv body: documents back to back, no wrapper.
@@ -30,61 +16,10 @@ export function decodeBsonFrames(body: Uint8Array): HmbFrame[] {
   let offset = 0;
   while (offset < bytes.length) {
     const length = readDocumentLength(bytes, offset);
-    frames.push(
-      frameFromWire(deserializeDocument(bytes.subarray(offset, offset + length), offset)),
-    );
+    frames.push(frameFromBson(bytes.subarray(offset, offset + length), offset));
     offset += length;
   }
   return frames;
-}
-
-/**
- * Reads the length prefix of the document at `offset` and checks that the whole document is there.
- *
- * @throws HmbDecodeError when the prefix is impossible or the document is cut short.
- */
-export function readDocumentLength(bytes: Uint8Array, offset: number): number {
-  if (bytes.length - offset < 4) {
-    throw new HmbDecodeError(
-      `truncated BSON document at byte ${offset}: only ${bytes.length - offset} bytes left`,
-    );
-  }
-  const length = readInt32LE(bytes, offset);
-  if (length < 5 || length > MAX_BSON_DOCUMENT_BYTES) {
-    throw new HmbDecodeError(`corrupt BSON document at byte ${offset}: length prefix ${length}`);
-  }
-  if (offset + length > bytes.length) {
-    throw new HmbDecodeError(
-      `truncated BSON document at byte ${offset}: ${length} bytes announced, ${bytes.length - offset} present`,
-    );
-  }
-  return length;
-}
-
-/** Reads a little-endian int32 without allocating a DataView. */
-export function readInt32LE(bytes: Uint8Array, offset: number): number {
-  return (
-    bytes[offset]! |
-    (bytes[offset + 1]! << 8) |
-    (bytes[offset + 2]! << 16) |
-    (bytes[offset + 3]! << 24)
-  );
-}
-
-/**
- * Deserializes one whole BSON document.
- *
- * @throws HmbDecodeError when js-bson finds it corrupt.
- */
-export function deserializeDocument(doc: Uint8Array, offset = 0): Record<string, unknown> {
-  try {
-    return BSON.deserialize(doc, DESERIALIZE_OPTIONS) as Record<string, unknown>;
-  } catch (cause) {
-    throw new HmbDecodeError(
-      `corrupt BSON document at byte ${offset}: ${(cause as Error).message}`,
-      { cause },
-    );
-  }
 }
 
 /** Serializes documents back to back, the form /send takes in BSON. */

@@ -1,9 +1,9 @@
 import { ByteUtils } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
-import { deserializeDocument, MAX_BSON_DOCUMENT_BYTES } from './bson-codec';
+import { MAX_BSON_DOCUMENT_BYTES } from './bson-document';
+import { frameFromBson } from './bson-envelope';
 import type { HmbFrameDecoder } from './frame-decoder';
 import type { HmbFrame } from './message';
-import { frameFromWire } from './wire-message';
 
 /**
  * Decodes BSON documents back to back (the BSON /recv and /stream framing) from chunks cut
@@ -44,7 +44,7 @@ export class BsonFrameDecoder implements HmbFrameDecoder {
       }
       if (this.buffered < length) break;
       const doc = this.take(length);
-      frames.push(frameFromWire(deserializeDocument(doc, this.consumed)));
+      frames.push(frameFromBson(doc, this.consumed));
       this.consumed += length;
     }
     return frames;

@@ -1,6 +1,6 @@
 import { BSON } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
-import { deserializeDocument } from '../protocol/bson-codec';
+import { deserializeDocument } from '../protocol/bson-document';
 import { contentTypeOf } from '../protocol/hmb-format';
 import type { HmbOpenAck, HmbOpenParams } from '../protocol/open-params';
 import { openAckFromWire, openParamsToWire } from '../protocol/open-params-wire';
