@@ -55,7 +55,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.constant(new Timestamp({ t: 5, i: 7 })),
     fc.constant(Decimal128.fromString('1.5')),
     fc.constant(new BSONRegExp('a+', 'i')),
-    fc.constant(new DBRef('alerts', 42)),
+    fc.constant(new DBRef('alerts', new ObjectId('0123456789abcdef01234567'))),
     fc.constant({ $ref: 'alerts', $id: 7 }),
     fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }),
     fc.array(tie('value'), { maxLength: 4 }),
