@@ -1,6 +1,6 @@
 import type { HmbError } from '../errors/hmb-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
-import { readBody } from '../transport/transport';
+import { readResponseBody } from '../transport/transport';
 import { abortAfter } from './abort-after';
 import { httpFailure } from './http-failure';
 import type { HmbSessionContext } from './session-context';
@@ -58,7 +58,7 @@ export async function exchange(
     const response = await ctx.transport.request(
       spec.body === undefined ? request : { ...request, body: spec.body },
     );
-    const bytes = await readBody(response.body);
+    const bytes = await readResponseBody(response);
     if (response.status < 200 || response.status > 299) {
       throw httpFailure(
         response.status,

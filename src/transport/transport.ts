@@ -25,6 +25,11 @@ export interface HmbTransportResponse {
    * Iterate it once. Breaking out of the loop releases the connection.
    */
   readonly body: AsyncIterable<Uint8Array>;
+  /**
+   * Optional: the whole body at once (decompressed), for a transport that can read it faster than
+   * chunk by chunk. Use either this or `body`, not both.
+   */
+  bytes?(): Promise<Uint8Array>;
 }
 
 /**
@@ -39,6 +44,11 @@ export interface HmbTransport {
   request(request: HmbTransportRequest): Promise<HmbTransportResponse>;
   /** Releases pooled connections. Requests after close fail. */
   close(): Promise<void>;
+}
+
+/** Reads a whole response body into one byte array, at once where the transport can. */
+export function readResponseBody(response: HmbTransportResponse): Promise<Uint8Array> {
+  return response.bytes !== undefined ? response.bytes() : readBody(response.body);
 }
 
 /** Reads a whole body into one byte array. */

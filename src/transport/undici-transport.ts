@@ -98,19 +98,29 @@ export class UndiciTransport implements HmbTransport {
       throw toTransportError(cause, method, url, signal);
     }
     const responseHeaders = response.headers;
+    const decoder = decoderFor(responseHeaders['content-encoding']);
+    const raw = response.body;
     return {
       status: response.statusCode,
       header: (name) => {
         const value = responseHeaders[name.toLowerCase()];
         return Array.isArray(value) ? value.join(', ') : value;
       },
-      body: bodyChunks(
-        response.body,
-        decoderFor(responseHeaders['content-encoding']),
-        method,
-        url,
-        signal,
-      ),
+      body: bodyChunks(raw, decoder, method, url, signal),
+      // An uncompressed body is gathered by undici from 'data' events: no await per chunk.
+      ...(decoder === undefined
+        ? {
+            bytes: async () => {
+              try {
+                return new Uint8Array(await raw.arrayBuffer());
+              } catch (cause) {
+                throw toTransportError(cause, method, url, signal);
+              } finally {
+                if (!raw.destroyed) raw.destroy();
+              }
+            },
+          }
+        : {}),
     };
   }
 
