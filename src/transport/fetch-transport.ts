@@ -49,6 +49,14 @@ export class FetchTransport implements HmbTransport {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,
       body: readableChunks(response, method, url, signal),
+      // A whole answer read natively, without a JavaScript read() per chunk.
+      bytes: async () => {
+        try {
+          return new Uint8Array(await response.arrayBuffer());
+        } catch (cause) {
+          throw toTransportError(cause, method, url, signal);
+        }
+      },
     };
   }
 
