@@ -7,6 +7,10 @@
 //   npx tsx bench/receive-throughput.ts [filter]     e.g. "stream BSON" to run only those
 //   BENCH_RUNS=3 BENCH_N=100000                      (defaults)
 //   BENCH_READERS=hmb-rx                             only these readers (comma-separated)
+//   BENCH_IN_PROCESS=1                               every configuration in one process (profiling)
+//
+// Each configuration runs in a process of its own (with its own bus), as an application would.
+import { fork } from 'node:child_process';
 import { machineInfo, machineLine } from './lib/machine';
 import { startBusProcess, type BusProcess } from './lib/bus-process';
 import { gc } from './lib/gc';
@@ -16,13 +20,15 @@ import { ORIGINAL_RECEIVE, rangeText } from './lib/original';
 import { PAD, type PayloadSize } from './lib/payloads';
 import { RawReader, type Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const N = Number(process.env['BENCH_N'] ?? 100_000);
 const BUS = 'bench';
 const QUEUE = 'PJ';
-const FILTER = process.argv[2];
+/** In a child process (see main), the one configuration it measures. */
+const CHILD_CONFIG = process.argv[2] === '--child' ? process.argv[3] : undefined;
+const FILTER = CHILD_CONFIG === undefined ? process.argv[2] : undefined;
 /** `BENCH_READERS=hmb-rx` measures only the library (e.g. for a profile). */
 const READERS = process.env['BENCH_READERS'];
 
@@ -83,7 +89,11 @@ async function oneRun(run: number): Promise<Row[]> {
   for (const size of SIZES) {
     const configs = TRANSPORTS.flatMap((t) =>
       FORMATS.map((f) => [t, f, configName(t, f, size)] as const),
-    ).filter(([, , name]) => FILTER === undefined || name.includes(FILTER));
+    ).filter(([, , name]) =>
+      CHILD_CONFIG !== undefined
+        ? name === CHILD_CONFIG
+        : FILTER === undefined || name.includes(FILTER),
+    );
     if (configs.length === 0) continue;
     const bus = await startBusProcess({ queueLimit: N, maxSessionsPerIp: 1_000 });
     const busUrl = `${bus.url}/${BUS}`;
@@ -137,11 +147,48 @@ async function oneRun(run: number): Promise<Row[]> {
   return rows;
 }
 
+/**
+ * Measures one configuration in a child process of its own: an application reads one format one
+ * way, and reading JSON and BSON, polls and streams in one process makes the JIT's code for the
+ * shared path polymorphic (which cost the library 10-15% in this benchmark). The baselines run
+ * in the same child, so each ratio still compares readers measured side by side.
+ */
+function inChild(config: string): Promise<RunRecord<Row>[]> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--child', config], {
+      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--expose-gc'],
+    });
+    let records: RunRecord<Row>[] | undefined;
+    child.on('message', (m) => (records = m as RunRecord<Row>[]));
+    child.on('exit', (code) =>
+      records === undefined ? reject(new Error(`${config}: exit ${code}`)) : resolve(records),
+    );
+  });
+}
+
 async function main(): Promise<void> {
+  const runs = runCount();
+  if (CHILD_CONFIG !== undefined) {
+    const records = await repeatRuns(runs, oneRun);
+    process.send!(records, () => process.exit(0));
+    return;
+  }
   const machine = machineInfo();
   console.log(`receive throughput: ${int(N)} messages per read; ${machineLine(machine)}`);
-  const runs = runCount();
-  const records = await repeatRuns(runs, oneRun);
+  let records: RunRecord<Row>[];
+  if (process.env['BENCH_IN_PROCESS'] === '1') {
+    // Every configuration in this process (for node --cpu-prof, which a child would not inherit).
+    records = await repeatRuns(runs, oneRun);
+  } else {
+    const names = SIZES.flatMap((size) =>
+      TRANSPORTS.flatMap((t) => FORMATS.map((f) => configName(t, f, size))),
+    ).filter((name) => FILTER === undefined || name.includes(FILTER));
+    records = [];
+    for (const name of names) {
+      console.log(`\n${name}:`);
+      records.push(...(await inChild(name)));
+    }
+  }
   const rows = medianRows(records, (r) => `${r.config}|${r.reader}`, 'msgPerSec');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.reader}`);
 
