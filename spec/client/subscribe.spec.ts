@@ -132,6 +132,19 @@ describe.each(formats)('client subscribe (%s)', (format) => {
     expect(seen).toEqual([]);
   });
 
+  it('client: subscribeDefaults apply to subscribe as to events (heartbeats kept by default)', async () => {
+    await publish(bus.url, numbered('Q', 1), { format });
+    const keeping = new HmbClient(bus.url, { format, subscribeDefaults: { heartbeats: true } });
+    try {
+      const first = await firstValueFrom(
+        keeping.subscribe({ queue: { Q: {} }, heartbeat: 1 }).pipe(timeout(4000)),
+      );
+      expect(first).toEqual({ kind: 'heartbeat', type: 'HEARTBEAT' });
+    } finally {
+      await keeping.close();
+    }
+  });
+
   it('client: a queue that does not exist errors with HmbQueueNotFoundError naming it', async () => {
     const error = await lastValueFrom(client.subscribe({ queue: { NOPE: {} } })).catch(
       (e: unknown) => e,

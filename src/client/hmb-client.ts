@@ -1,4 +1,4 @@
-import { defer, filter, Observable, type OperatorFunction } from 'rxjs';
+import { defer, Observable } from 'rxjs';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
@@ -110,7 +110,7 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbEvent<T>> {
-    return this.eventStream(params, options, true) as Observable<HmbEvent<T>>;
+    return this.eventStream(params, options, 'events') as Observable<HmbEvent<T>>;
   }
 
   /**
@@ -143,7 +143,9 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbMessage<T> | HmbHeartbeat> {
-    return this.eventStream(params, options, false).pipe(onlyMessages<T>(options));
+    return this.eventStream(params, options, 'messages') as Observable<
+      HmbMessage<T> | HmbHeartbeat
+    >;
   }
 
   /**
@@ -307,9 +309,13 @@ export class HmbClient {
   private eventStream(
     params: HmbSubscribeParams,
     callOptions: HmbSubscribeOptions,
-    withStates: boolean,
+    mode: 'events' | 'messages',
   ): Observable<HmbEvent> {
     const options: HmbSubscribeOptions = { ...this.options.subscribeDefaults, ...callOptions };
+    const withStates = mode === 'events';
+    // `subscribe` passes on messages (and heartbeats when asked) and reports gaps and `live` to
+    // their callbacks; filtering here rather than with a `filter` operator saves a hop per message.
+    const passes = mode === 'events' ? undefined : messagesOnly(options);
     return new Observable<HmbEvent>((subscriber) => {
       let effective: HmbSubscribeParams;
       try {
@@ -413,7 +419,7 @@ export class HmbClient {
       const subscription = resilient$.subscribe({
         next: (event) => {
           failures = 0;
-          subscriber.next(event);
+          if (passes === undefined || passes(event)) subscriber.next(event);
           if (event.kind === 'message') delivered();
         },
         error: (error: unknown) => {
@@ -492,27 +498,23 @@ export class HmbClient {
   }
 }
 
-function onlyMessages<T>(
-  options: HmbSubscribeOptions,
-): OperatorFunction<HmbEvent, HmbMessage<T> | HmbHeartbeat> {
+/** What `subscribe` lets through: messages, heartbeats if asked; gaps and `live` go to callbacks. */
+function messagesOnly(options: HmbSubscribeOptions): (event: HmbEvent) => boolean {
   const keepHeartbeats = options.heartbeats === true;
-  return (source) =>
-    source.pipe(
-      filter((event): event is HmbMessage<T> | HmbHeartbeat => {
-        switch (event.kind) {
-          case 'message':
-            return true;
-          case 'heartbeat':
-            return keepHeartbeats;
-          case 'gap':
-            options.onGap?.(event);
-            return false;
-          case 'live':
-            options.onLive?.();
-            return false;
-          default:
-            return false;
-        }
-      }),
-    );
+  return (event) => {
+    switch (event.kind) {
+      case 'message':
+        return true;
+      case 'heartbeat':
+        return keepHeartbeats;
+      case 'gap':
+        options.onGap?.(event);
+        return false;
+      case 'live':
+        options.onLive?.();
+        return false;
+      default:
+        return false;
+    }
+  };
 }
