@@ -1,5 +1,6 @@
 import { ByteUtils, NumberUtils } from 'bson';
 import { deserializeDocument, readInt32LE } from './bson-document';
+import { bsonNameIndex } from './bson-name-index';
 import type { HmbFrame } from './message';
 import { frameFromWire } from './wire-message';
 
@@ -96,7 +97,7 @@ function readEnvelope(doc: Uint8Array, offset: number): unknown[] {
     const nameStart = p;
     while (p < last && doc[p] !== 0) p++;
     if (p >= last) throw GENERAL;
-    const field = fieldOf(doc, nameStart, p - nameStart);
+    const field = bsonNameIndex(doc, nameStart, p, FIELD_BYTES);
     p++;
     const size = valueSize(doc, type, p, last);
     if (field >= 0) fields[field] = readField(doc, field, type, p, size, offset);
@@ -104,18 +105,6 @@ function readEnvelope(doc: Uint8Array, offset: number): unknown[] {
   }
   if (p !== last) throw GENERAL;
   return fields;
-}
-
-/** Which known field the name at `start` is, or -1. */
-function fieldOf(doc: Uint8Array, start: number, length: number): number {
-  for (let f = 0; f < FIELD_BYTES.length; f++) {
-    const name = FIELD_BYTES[f]!;
-    if (name.length !== length) continue;
-    let k = 0;
-    while (k < length && doc[start + k] === name[k]) k++;
-    if (k === length) return f;
-  }
-  return -1;
 }
 
 /** The size in bytes of a value of `type` at `p`, checked to end before `last`. */
@@ -143,26 +132,29 @@ function valueSize(doc: Uint8Array, type: number, p: number, last: number): numb
     case DECIMAL128:
       size = 16;
       break;
+    // Length-prefixed values: a string's prefix leaves out itself, a binary's also its subtype.
     case STRING:
-      if (p + 4 > last) throw GENERAL;
-      size = 4 + readInt32LE(doc, p);
-      if (size < 5) throw GENERAL;
+      size = prefixedSize(doc, p, last, 4);
       break;
     case DOCUMENT:
     case ARRAY:
-      if (p + 4 > last) throw GENERAL;
-      size = readInt32LE(doc, p);
-      if (size < 5) throw GENERAL;
+      size = prefixedSize(doc, p, last, 0);
       break;
     case BINARY:
-      if (p + 4 > last) throw GENERAL;
-      size = 5 + readInt32LE(doc, p);
-      if (size < 5) throw GENERAL;
+      size = prefixedSize(doc, p, last, 5);
       break;
     default:
       throw GENERAL;
   }
   if (p + size > last) throw GENERAL;
+  return size;
+}
+
+/** The size of a length-prefixed value: its int32 prefix plus `extra` bytes the prefix leaves out. */
+function prefixedSize(doc: Uint8Array, p: number, last: number, extra: number): number {
+  if (p + 4 > last) throw GENERAL;
+  const size = extra + readInt32LE(doc, p);
+  if (size < 5) throw GENERAL;
   return size;
 }
 

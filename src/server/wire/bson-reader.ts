@@ -1,3 +1,4 @@
+import { bsonNameIndex } from '../../protocol/bson-name-index';
 import { MAX_NESTING_DEPTH } from './go-json-parse';
 
 /**
@@ -231,7 +232,7 @@ export function forEachNamedElement(
     const type = buf[p]!;
     const nameEnd = buf.indexOf(0, p + 1);
     const end = bsonValueEnd(buf, type, nameEnd + 1, last);
-    const index = nameIndex(buf, p + 1, nameEnd, names);
+    const index = bsonNameIndex(buf, p + 1, nameEnd, names);
     if (index >= 0) {
       el.type = type;
       el.start = p;
@@ -241,18 +242,6 @@ export function forEachNamedElement(
     }
     p = end;
   }
-}
-
-function nameIndex(buf: Buffer, from: number, to: number, names: readonly Buffer[]): number {
-  const len = to - from;
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name.length !== len) continue;
-    let i = 0;
-    while (i < len && buf[from + i] === name[i]) i++;
-    if (i === len) return k;
-  }
-  return -1;
 }
 
 /** The string value of a String, Code or Symbol element. */
