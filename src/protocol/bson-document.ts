@@ -1,10 +1,8 @@
 import { BSON } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
+import { MAX_BSON_DOCUMENT_BYTES, readInt32LE } from './bson-framing';
 
 // One BSON document of a message list: its length prefix, and js-bson's reading of it.
-
-/** The largest BSON document the server accepts (a larger length prefix is refused). */
-export const MAX_BSON_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Options for reading documents: int64 values that fit in 53 bits become numbers (so `seq` is a
@@ -38,16 +36,6 @@ export function readDocumentLength(bytes: Uint8Array, offset: number): number {
     );
   }
   return length;
-}
-
-/** Reads a little-endian int32 without allocating a DataView. */
-export function readInt32LE(bytes: Uint8Array, offset: number): number {
-  return (
-    bytes[offset]! |
-    (bytes[offset + 1]! << 8) |
-    (bytes[offset + 2]! << 16) |
-    (bytes[offset + 3]! << 24)
-  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ByteUtils } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
-import { MAX_BSON_DOCUMENT_BYTES } from './bson-document';
+import { MAX_BSON_DOCUMENT_BYTES } from './bson-framing';
 import { frameFromBson } from './bson-envelope';
 import type { HmbFrameDecoder } from './frame-decoder';
 import type { HmbFrame } from './message';

@@ -1,40 +1,26 @@
-import { bsonNameIndex } from '../../protocol/bson-name-index';
+// A minimal BSON reader: walks the elements of a document without decoding values, so the server
+// can check a document's structure, pick out the fields it needs and forward a payload as the raw
+// bytes it arrived in. Values are decoded (with js-bson) only when a filter or a JSON session
+// needs them.
+
+import {
+  bsonCStringEnd,
+  bsonNameIndex,
+  bsonStringEnd,
+  BsonType,
+  bsonValueEnd,
+  readInt32LE,
+} from '../../protocol/bson-framing';
 import { MAX_NESTING_DEPTH } from './go-json-parse';
 
-/**
- * A minimal BSON reader: walks the elements of a document without decoding values, so the server
- * can check a document's structure, pick out the fields it needs and forward a payload as the raw
- * bytes it arrived in. Values are decoded (with js-bson) only when a filter or a JSON session
- * needs them.
- */
-
-/** BSON element type bytes the server looks at. */
-export const enum BsonType {
-  Double = 0x01,
-  String = 0x02,
-  Document = 0x03,
-  Array = 0x04,
-  Binary = 0x05,
-  Undefined = 0x06,
-  ObjectId = 0x07,
-  Boolean = 0x08,
-  DateTime = 0x09,
-  Null = 0x0a,
-  Regex = 0x0b,
-  DbPointer = 0x0c,
-  Code = 0x0d,
-  Symbol = 0x0e,
-  CodeWithScope = 0x0f,
-  Int32 = 0x10,
-  Timestamp = 0x11,
-  Int64 = 0x12,
-  Decimal128 = 0x13,
-  MinKey = 0xff,
-  MaxKey = 0x7f,
-}
-
-/** The largest document the original accepts on /send (`invalid BSON size` above it). */
-export const MAX_BSON_DOCUMENT_BYTES = 16 * 1024 * 1024;
+// The element framing is shared with the client (protocol/bson-framing.ts); the server's readers
+// import it from here with the rest of the reader.
+export {
+  BsonType,
+  bsonValueEnd,
+  MAX_BSON_DOCUMENT_BYTES,
+  readInt32LE,
+} from '../../protocol/bson-framing';
 
 /** One element of a document: its type, name and the byte span of its value. */
 export interface BsonElement {
@@ -44,96 +30,6 @@ export interface BsonElement {
   readonly start: number;
   readonly valueStart: number;
   readonly valueEnd: number;
-}
-
-function cstringEnd(buf: Buffer, p: number, limit: number): number {
-  const end = buf.indexOf(0, p);
-  return end < 0 || end >= limit ? -1 : end;
-}
-
-function int32(buf: Buffer, p: number): number {
-  return buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
-}
-
-/** Reads a little-endian int32 (the length prefix of documents and strings). */
-export function readInt32(buf: Buffer, p: number): number {
-  return int32(buf, p);
-}
-
-function stringEnd(buf: Buffer, p: number, limit: number): number {
-  if (p + 4 > limit) return -1;
-  const len = int32(buf, p);
-  const end = p + 4 + len;
-  if (len < 1 || end > limit || buf[end - 1] !== 0) return -1;
-  return end;
-}
-
-/**
- * Where the value of an element of type `type` starting at `p` ends, checking its framing
- * (lengths, terminators, boolean bytes); `-1` when it is corrupt or the type unknown. Nested
- * documents are only framed here; {@link bsonDocumentEnd} checks them in depth.
- */
-export function bsonValueEnd(buf: Buffer, type: number, p: number, limit: number): number {
-  let end: number;
-  switch (type) {
-    case BsonType.Double:
-    case BsonType.DateTime:
-    case BsonType.Timestamp:
-    case BsonType.Int64:
-      end = p + 8;
-      break;
-    case BsonType.String:
-    case BsonType.Code:
-    case BsonType.Symbol:
-      return stringEnd(buf, p, limit);
-    case BsonType.Document:
-    case BsonType.Array:
-    case BsonType.CodeWithScope: {
-      if (p + 5 > limit) return -1;
-      end = p + int32(buf, p);
-      if (end < p + 5 || end > limit || buf[end - 1] !== 0) return -1;
-      break;
-    }
-    case BsonType.Binary: {
-      if (p + 5 > limit) return -1;
-      const len = int32(buf, p);
-      if (len < 0) return -1;
-      end = p + 5 + len;
-      break;
-    }
-    case BsonType.Undefined:
-    case BsonType.Null:
-    case BsonType.MinKey:
-    case BsonType.MaxKey:
-      return p;
-    case BsonType.ObjectId:
-      end = p + 12;
-      break;
-    case BsonType.Boolean:
-      if (p >= limit || buf[p]! > 1) return -1;
-      return p + 1;
-    case BsonType.Regex: {
-      const a = cstringEnd(buf, p, limit);
-      if (a < 0) return -1;
-      const b = cstringEnd(buf, a + 1, limit);
-      return b < 0 ? -1 : b + 1;
-    }
-    case BsonType.DbPointer: {
-      const s = stringEnd(buf, p, limit);
-      if (s < 0) return -1;
-      end = s + 12;
-      break;
-    }
-    case BsonType.Int32:
-      end = p + 4;
-      break;
-    case BsonType.Decimal128:
-      end = p + 16;
-      break;
-    default:
-      return -1;
-  }
-  return end > limit ? -1 : end;
 }
 
 /** {@link bsonDocumentEnd}'s answer for a document nested deeper than {@link MAX_NESTING_DEPTH}. */
@@ -146,7 +42,7 @@ export const BSON_TOO_DEEP = -2;
  */
 export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length): number {
   if (start + 5 > limit) return -1;
-  const docEnd = start + int32(buf, start);
+  const docEnd = start + readInt32LE(buf, start);
   if (docEnd < start + 5 || docEnd > limit || buf[docEnd - 1] !== 0) return -1;
   // An explicit stack of (next element offset, offset of the document's terminating zero) pairs,
   // reused between calls: the check runs once per message on the /send hot path.
@@ -162,7 +58,7 @@ export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length):
       continue;
     }
     const type = buf[p]!;
-    const nameEnd = cstringEnd(buf, p + 1, last);
+    const nameEnd = bsonCStringEnd(buf, p + 1, last);
     if (nameEnd < 0) return -1;
     const v = nameEnd + 1;
     const end = bsonValueEnd(buf, type, v, last);
@@ -172,8 +68,8 @@ export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length):
     if (type === BsonType.Document || type === BsonType.Array) {
       inner = v + 4;
     } else if (type === BsonType.CodeWithScope) {
-      const code = stringEnd(buf, v + 4, end);
-      if (code < 0 || code + 5 > end || code + int32(buf, code) !== end) return -1;
+      const code = bsonStringEnd(buf, v + 4, end);
+      if (code < 0 || code + 5 > end || code + readInt32LE(buf, code) !== end) return -1;
       inner = code + 4;
     }
     if (inner >= 0) {
@@ -194,7 +90,7 @@ const DOC_STACK = new Float64Array(2 * (MAX_NESTING_DEPTH + 1));
  */
 export function bsonElements(buf: Buffer, start: number): BsonElement[] {
   const out: BsonElement[] = [];
-  const last = start + int32(buf, start) - 1;
+  const last = start + readInt32LE(buf, start) - 1;
   let p = start + 4;
   while (p < last) {
     const type = buf[p]!;
@@ -225,7 +121,7 @@ export function forEachNamedElement(
   names: readonly Buffer[],
   visit: (index: number, el: BsonElement) => void,
 ): void {
-  const last = start + int32(buf, start) - 1;
+  const last = start + readInt32LE(buf, start) - 1;
   const el = { type: 0, name: '', start: 0, valueStart: 0, valueEnd: 0 };
   let p = start + 4;
   while (p < last) {

@@ -1,4 +1,4 @@
-import { MAX_BSON_DOCUMENT_BYTES, readInt32 } from './bson-reader';
+import { MAX_BSON_DOCUMENT_BYTES, readInt32LE } from './bson-reader';
 
 /** The original's answer to a length prefix it will not read. */
 export const INVALID_BSON_SIZE = 'invalid BSON size';
@@ -24,7 +24,7 @@ export class BsonSplitter {
     for (;;) {
       if (this.buffered < 4) return docs;
       const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.flatten();
-      const size = readInt32(head, 0);
+      const size = readInt32LE(head, 0);
       if (size > MAX_BSON_DOCUMENT_BYTES || size < 5) throw new Error(INVALID_BSON_SIZE);
       if (this.buffered < size) return docs;
       const all = this.chunks.length === 1 ? this.chunks[0]! : this.flatten();

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { bsonValueEnd, BsonType, readInt32 } from './bson-reader';
+import { bsonValueEnd, BsonType, readInt32LE } from './bson-reader';
 import { goJsonNumber, goJsonString } from './go-json-writer';
 import { formatBsonDatetime } from './go-time';
 
@@ -67,13 +67,13 @@ export function bsonValueToGoJson(buf: Buffer, type: number, p: number): string 
       return goJsonNumber(buf.readDoubleLE(p));
     case BsonType.String:
     case BsonType.Symbol:
-      return goJsonStringFromBytes(buf.subarray(p + 4, p + 4 + readInt32(buf, p) - 1));
+      return goJsonStringFromBytes(buf.subarray(p + 4, p + 4 + readInt32LE(buf, p) - 1));
     case BsonType.Document:
       return documentToGoJson(buf, p);
     case BsonType.Array:
       return arrayToGoJson(buf, p);
     case BsonType.Binary: {
-      const len = readInt32(buf, p);
+      const len = readInt32LE(buf, p);
       const subtype = buf[p + 4]!;
       let data = buf.subarray(p + 5, p + 5 + len);
       if (subtype === 0x02 && len >= 4) data = data.subarray(4);
@@ -98,15 +98,15 @@ export function bsonValueToGoJson(buf: Buffer, type: number, p: number): string 
       return `{"Pattern":${goJsonStringFromBytes(buf.subarray(p, a))},"Options":${goJsonStringFromBytes(buf.subarray(a + 1, b))}}`;
     }
     case BsonType.DbPointer: {
-      const len = readInt32(buf, p);
+      const len = readInt32LE(buf, p);
       const ns = goJsonStringFromBytes(buf.subarray(p + 4, p + 4 + len - 1));
       const id = buf.toString('hex', p + 4 + len, p + 16 + len);
       return `{"Namespace":${ns},"Id":"${id}"}`;
     }
     case BsonType.Code:
-      return `{"Code":${goJsonStringFromBytes(buf.subarray(p + 4, p + 4 + readInt32(buf, p) - 1))},"Scope":null}`;
+      return `{"Code":${goJsonStringFromBytes(buf.subarray(p + 4, p + 4 + readInt32LE(buf, p) - 1))},"Scope":null}`;
     case BsonType.CodeWithScope: {
-      const len = readInt32(buf, p + 4);
+      const len = readInt32LE(buf, p + 4);
       const code = goJsonStringFromBytes(buf.subarray(p + 8, p + 8 + len - 1));
       return `{"Code":${code},"Scope":${documentToGoJson(buf, p + 8 + len)}}`;
     }
@@ -134,7 +134,7 @@ interface Entry {
 
 function entries(buf: Buffer, start: number): Entry[] {
   const out: Entry[] = [];
-  const last = start + readInt32(buf, start) - 1;
+  const last = start + readInt32LE(buf, start) - 1;
   let p = start + 4;
   while (p < last) {
     const type = buf[p]!;
