@@ -6,7 +6,7 @@ import type { HmbFrame } from '../protocol/message';
 import { httpFailure } from './http-failure';
 import type { HmbRecvPosition } from './recv-frames';
 import type { HmbSessionContext } from './session-context';
-import { readBodyText } from '../transport/transport';
+import { readResponseText } from '../transport/transport';
 
 /**
  * The frames of a session from one /stream response, which the server never ends on its own:
@@ -40,7 +40,7 @@ export async function* streamBatches(
     signal,
   });
   if (response.status !== 200) {
-    throw httpFailure(response.status, await readBodyText(response.body), context, false);
+    throw httpFailure(response.status, await readResponseText(response), context, false);
   }
   const contentType = response.header('content-type');
   const json =

@@ -71,7 +71,7 @@ export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Ar
 
 const utf8 = new TextDecoder();
 
-/** Reads a whole body as UTF-8 text. */
-export async function readBodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
-  return utf8.decode(await readBody(body));
+/** Reads a whole response body as UTF-8 text. */
+export async function readResponseText(response: HmbTransportResponse): Promise<string> {
+  return utf8.decode(await readResponseBody(response));
 }
