@@ -11,7 +11,6 @@
 //   BENCH_RUNS=3 BENCH_N=100000
 //   BENCH_IN_PROCESS=1 node --cpu-prof --expose-gc --import tsx bench/client-cpu.ts "poll JSON small"
 import { deserialize } from 'bson';
-import { fork } from 'node:child_process';
 import { HmbClient } from '../src/node';
 import { gc } from './lib/gc';
 import { recvAllCount, type Transport } from './lib/library-read';
@@ -19,6 +18,7 @@ import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
 import { PAD, type PayloadSize } from './lib/payloads';
 import type { Format } from './lib/raw-http';
+import { childArgs, isChildRun, runInChild, sendToParent } from './lib/child-runs';
 import { ReplayTransport } from './lib/replay-transport';
 import { writeResults } from './lib/results';
 import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
@@ -121,25 +121,13 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
 function inChild(c: Config, runs: number): Promise<RunRecord<Row>[]> {
   // For `node --cpu-prof`, which a child would not inherit: pick one configuration with the filter.
   if (process.env['BENCH_IN_PROCESS'] === '1') return measureConfig(c, runs);
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child', JSON.stringify(c), String(runs)], {
-      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--expose-gc'],
-    });
-    let records: RunRecord<Row>[] | undefined;
-    child.on('message', (m) => (records = m as RunRecord<Row>[]));
-    child.on('exit', (code) =>
-      records === undefined ? reject(new Error(`${c.config}: exit ${code}`)) : resolve(records),
-    );
-  });
+  return runInChild<Row>(__filename, [JSON.stringify(c), String(runs)]);
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--child') {
-    const records = await measureConfig(
-      JSON.parse(process.argv[3]!) as Config,
-      Number(process.argv[4]),
-    );
-    process.send!(records, () => process.exit(0));
+  if (isChildRun()) {
+    const [config, runs] = childArgs();
+    sendToParent(await measureConfig(JSON.parse(config!) as Config, Number(runs)));
     return;
   }
   const machine = machineInfo();

@@ -10,9 +10,9 @@
 //   BENCH_IN_PROCESS=1                               every configuration in one process (profiling)
 //
 // Each configuration runs in a process of its own (with its own bus), as an application would.
-import { fork } from 'node:child_process';
 import { machineInfo, machineLine } from './lib/machine';
 import { startBusProcess, type BusProcess } from './lib/bus-process';
+import { childArgs, isChildRun, runInChild, sendToParent } from './lib/child-runs';
 import { gc } from './lib/gc';
 import { benchClient, recvAllCount, type Transport } from './lib/library-read';
 import { measure } from './lib/measure';
@@ -27,7 +27,7 @@ const N = Number(process.env['BENCH_N'] ?? 100_000);
 const BUS = 'bench';
 const QUEUE = 'PJ';
 /** In a child process (see main), the one configuration it measures. */
-const CHILD_CONFIG = process.argv[2] === '--child' ? process.argv[3] : undefined;
+const CHILD_CONFIG = isChildRun() ? childArgs()[0] : undefined;
 const FILTER = CHILD_CONFIG === undefined ? process.argv[2] : undefined;
 /** `BENCH_READERS=hmb-rx` measures only the library (e.g. for a profile). */
 const READERS = process.env['BENCH_READERS'];
@@ -154,23 +154,13 @@ async function oneRun(run: number): Promise<Row[]> {
  * in the same child, so each ratio still compares readers measured side by side.
  */
 function inChild(config: string): Promise<RunRecord<Row>[]> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--child', config], {
-      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--expose-gc'],
-    });
-    let records: RunRecord<Row>[] | undefined;
-    child.on('message', (m) => (records = m as RunRecord<Row>[]));
-    child.on('exit', (code) =>
-      records === undefined ? reject(new Error(`${config}: exit ${code}`)) : resolve(records),
-    );
-  });
+  return runInChild<Row>(__filename, [config]);
 }
 
 async function main(): Promise<void> {
   const runs = runCount();
   if (CHILD_CONFIG !== undefined) {
-    const records = await repeatRuns(runs, oneRun);
-    process.send!(records, () => process.exit(0));
+    sendToParent(await repeatRuns(runs, oneRun));
     return;
   }
   const machine = machineInfo();
