@@ -35,6 +35,16 @@ const ORIGINAL: Record<string, [number, number] | undefined> = {
 
 // --- the server side (child process) --------------------------------------------------------
 
+/** Tells the parent the port, then answers its `cpu` questions and `stop` until stopped. */
+function answerParent(port: number, close: () => Promise<void>): void {
+  process.send?.({ port });
+  process.on('message', (m: unknown) => {
+    if (m === 'stop') void close().then(() => process.exit(0));
+    // CPU time of the server process, so each figure also says how much of it was the server's.
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
+}
+
 /** A Node HTTP server that reads each request and answers 204 (/open: a fixed sid). */
 async function servePlain(): Promise<void> {
   const { createServer } = await import('node:http');
@@ -46,14 +56,12 @@ async function servePlain(): Promise<void> {
       else res.writeHead(204).end();
     });
   });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    process.send?.({ port: typeof address === 'object' && address !== null ? address.port : 0 });
-  });
-  process.on('message', (m: unknown) => {
-    if (m === 'stop') server.close(() => process.exit(0));
-    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  answerParent(
+    typeof address === 'object' && address !== null ? address.port : 0,
+    () => new Promise((resolve) => server.close(() => resolve())),
+  );
 }
 
 async function serve(): Promise<void> {
@@ -65,12 +73,7 @@ async function serve(): Promise<void> {
     maxSessionsPerIp: 1_000,
     maxBodyKb: 102_400,
   });
-  process.send?.({ port: server.port });
-  process.on('message', (m: unknown) => {
-    if (m === 'stop') void server.close().then(() => process.exit(0));
-    // CPU time of the server process, so each figure also says how much of it was the server's.
-    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-  });
+  answerParent(server.port, () => server.close());
 }
 
 // --- the client side ------------------------------------------------------------------------
