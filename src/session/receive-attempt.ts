@@ -56,8 +56,10 @@ export function receiveAttempt(
     const { signal } = controller;
 
     const run = async (): Promise<void> => {
-      if (options.prepare !== undefined) await options.prepare();
-      if (signal.aborted) return;
+      if (options.prepare !== undefined) {
+        await options.prepare();
+        if (signal.aborted) return;
+      }
       for (;;) {
         const attempt = options.attempt?.() ?? 0;
         options.onState?.({ type: 'opening', attempt });

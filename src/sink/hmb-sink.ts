@@ -181,7 +181,6 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     const dropped = this.queue.slice(this.head + this.onTheWire);
     this.queue = [];
     this.head = 0;
-    this.onTheWire = 0;
     if (inFlight.length > 0) {
       this.emit({
         kind: 'unknown',
