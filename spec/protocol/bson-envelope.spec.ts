@@ -10,6 +10,7 @@ import {
   ObjectId,
   Timestamp,
 } from 'bson';
+import { expect as jestExpect } from '@jest/globals';
 import fc from 'fast-check';
 import { HmbDecodeError } from '../../src/errors/decode-error';
 import { deserializeDocument } from '../../src/protocol/bson-document';
@@ -21,6 +22,14 @@ import { frameFromWire } from '../../src/protocol/wire-message';
 // deserializer followed by frameFromWire gives, or the same kind of error.
 
 type Outcome = { frame: HmbFrame } | { error: string };
+
+// A damaged date decodes to an invalid Date on both paths; toEqual compares dates by getTime(),
+// and NaN is not equal to itself, so two identical outcomes would look different. (The global
+// expect's typings lack addEqualityTesters; it is the same object as @jest/globals' expect.)
+jestExpect.addEqualityTesters([
+  (a: unknown, b: unknown) =>
+    a instanceof Date && b instanceof Date ? Object.is(a.getTime(), b.getTime()) : undefined,
+]);
 
 function general(doc: Uint8Array): Outcome {
   try {
@@ -164,6 +173,16 @@ describe('protocol: BSON envelope reader', () => {
       ),
       { numRuns: 5_000 },
     );
+  });
+
+  it('envelope: a damaged date decodes to the same invalid Date on both paths', () => {
+    // The counterexample fast-check found: a datetime payload whose bytes make no valid date.
+    const doc = BSON.serialize({ type: 'T', queue: 'Q', seq: 1, gdacs: new Date(0) });
+    const at = Buffer.from(doc).indexOf(Buffer.from('gdacs\0')) + 6;
+    doc.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], at);
+    const outcome = fast(doc);
+    expect(outcome).toEqual(general(doc));
+    expect(outcome).toMatchObject({ frame: { seq: 1 } });
   });
 
   it('envelope: int64 seq values within 2^53 are numbers, beyond are refused as by the general path', () => {
