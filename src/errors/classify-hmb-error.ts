@@ -56,7 +56,10 @@ export function classifyHmbError(error: unknown): HmbErrorClass {
     .exhaustive();
 }
 
-// 5xx (server or proxy trouble), 408 and 429 (a proxy asking us to come back later).
+// 5xx (server or proxy trouble), 408 and 429 (a proxy asking us to come back later). Not 501: a
+// server that does not implement the method (a web server that is no HMB bus) will not learn it.
 function isRetryableStatus(status: number | undefined): boolean {
-  return status !== undefined && (status >= 500 || status === 408 || status === 429);
+  return (
+    status !== undefined && ((status >= 500 && status !== 501) || status === 408 || status === 429)
+  );
 }

@@ -38,12 +38,11 @@ export interface HmbErrorContext {
   readonly url?: string;
   /** The HTTP status of the failed response. */
   readonly status?: number;
-  /** The start of the response body (at most {@link MAX_BODY_EXCERPT_CHARS} characters). */
+  /** The start of the response body as text (markup stripped; see `bodyExcerpt`). */
   readonly body?: string;
 }
 
-/** How much of a response body an error keeps, in characters. */
-export const MAX_BODY_EXCERPT_CHARS = 500;
+export { bodyExcerpt, MAX_BODY_EXCERPT_CHARS } from './body-excerpt';
 
 /** Constructor options shared by every hmb-rx error. */
 export interface HmbErrorOptions extends HmbErrorContext {
@@ -108,9 +107,4 @@ export function isHmbError(value: unknown, code?: HmbErrorCode): value is HmbErr
   if (typeof value !== 'object' || value === null) return false;
   if ((value as Record<symbol, unknown>)[HMB_ERROR_BRAND] !== true) return false;
   return code === undefined || (value as HmbError).code === code;
-}
-
-/** Cuts a response body down to what an error message can carry. */
-export function bodyExcerpt(body: string): string {
-  return body.length > MAX_BODY_EXCERPT_CHARS ? `${body.slice(0, MAX_BODY_EXCERPT_CHARS)}…` : body;
 }

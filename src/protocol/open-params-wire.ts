@@ -1,4 +1,5 @@
 import { HmbBadParamError } from '../errors/bad-param-error';
+import { describeGiven } from '../errors/describe-given';
 import { HmbProtocolError } from '../errors/protocol-error';
 import { bsonSeq } from './bson-codec';
 import type { HmbFormat } from './hmb-format';
@@ -21,18 +22,22 @@ export function openParamsToWire(
   format: HmbFormat,
 ): Record<string, unknown> {
   if (typeof params !== 'object' || params === null)
-    throw new HmbBadParamError('open parameters must be an object');
+    throw new HmbBadParamError(`open parameters must be an object, got ${describeGiven(params)}`);
   const wire: Record<string, unknown> = {};
   if (params.cid !== undefined) {
-    if (typeof params.cid !== 'string') throw new HmbBadParamError('cid must be a string');
+    if (typeof params.cid !== 'string')
+      throw new HmbBadParamError(`cid must be a string, got ${describeGiven(params.cid)}`);
     wire['cid'] = params.cid;
   }
   if (params.heartbeat !== undefined)
     wire['heartbeat'] = nonNegativeInt(params.heartbeat, 'heartbeat');
   if (params.recv_limit !== undefined) wire['recv_limit'] = int(params.recv_limit, 'recv_limit');
   if (params.queue !== undefined) {
-    if (typeof params.queue !== 'object' || params.queue === null) {
-      throw new HmbBadParamError('queue must be an object mapping queue names to their parameters');
+    if (typeof params.queue !== 'object' || params.queue === null || Array.isArray(params.queue)) {
+      // An array would pass as an object whose keys are "0", "1"…: queues nobody meant.
+      throw new HmbBadParamError(
+        `queue must be an object mapping queue names to their parameters, e.g. { queue: { MYQUEUE: {} } }, got ${describeGiven(params.queue)}`,
+      );
     }
     const queues: Record<string, unknown> = {};
     for (const [name, queueParams] of Object.entries(params.queue)) {
@@ -51,18 +56,24 @@ function queueParamsToWire(
 ): Record<string, unknown> {
   const where = `queue ${JSON.stringify(name)}`;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new HmbBadParamError(`${where}: parameters must be an object (use {} for the defaults)`, {
-      queue: name,
-    });
+    throw new HmbBadParamError(
+      `${where}: parameters must be an object (use {} for the defaults), got ${describeGiven(params)}`,
+      {
+        queue: name,
+      },
+    );
   }
   const wire: Record<string, unknown> = {};
   if (params.topics !== undefined) {
     if (!Array.isArray(params.topics))
-      throw new HmbBadParamError(`${where}: topics must be an array`, { queue: name });
+      throw new HmbBadParamError(
+        `${where}: topics must be an array of topic patterns, e.g. ['EU*'], got ${describeGiven(params.topics)}`,
+        { queue: name },
+      );
     for (const pattern of params.topics) {
       if (typeof pattern !== 'string' || pattern === '' || !isValidTopicPattern(pattern)) {
         throw new HmbBadParamError(
-          `${where}: invalid topic pattern ${JSON.stringify(pattern)} (word characters, ?, * and a leading ! only; not empty)`,
+          `${where}: invalid topic pattern ${describeGiven(pattern)} (word characters, ?, * and a leading ! only; not empty)`,
           { queue: name },
         );
       }
@@ -82,7 +93,10 @@ function queueParamsToWire(
       params.filter === null ||
       Array.isArray(params.filter)
     ) {
-      throw new HmbBadParamError(`${where}: filter must be an object`, { queue: name });
+      throw new HmbBadParamError(
+        `${where}: filter must be an object, got ${describeGiven(params.filter)}`,
+        { queue: name },
+      );
     }
     wire['filter'] = params.filter;
   }
@@ -96,14 +110,14 @@ function queueParamsToWire(
 
 function seqValue(value: number, param: string, format: HmbFormat): unknown {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new HmbBadParamError(`${param} must be an integer, got ${String(value)}`);
+    throw new HmbBadParamError(`${param} must be an integer, got ${describeGiven(value)}`);
   }
   return format === 'bson' ? bsonSeq(value) : value;
 }
 
 function int(value: number, param: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new HmbBadParamError(`${param} must be an integer, got ${String(value)}`);
+    throw new HmbBadParamError(`${param} must be an integer, got ${describeGiven(value)}`);
   }
   return value;
 }
@@ -115,7 +129,8 @@ function nonNegativeInt(value: number, param: string): number {
 }
 
 function bool(value: boolean, param: string): boolean {
-  if (typeof value !== 'boolean') throw new HmbBadParamError(`${param} must be a boolean`);
+  if (typeof value !== 'boolean')
+    throw new HmbBadParamError(`${param} must be a boolean, got ${describeGiven(value)}`);
   return value;
 }
 

@@ -24,7 +24,9 @@ export function httpFailure(
   badRequestIsParam: boolean,
 ): HmbError {
   const text = bodyText.trim();
-  const full = { ...context, status, body: bodyExcerpt(bodyText) };
+  // Only the excerpt reaches messages: a proxy's or web server's error page is a whole HTML document.
+  const excerpt = bodyExcerpt(bodyText);
+  const full = { ...context, status, body: excerpt };
   const what = `${context.method} ${context.url}`;
   if (status === 400 && text === INVALID_SESSION_TEXT) {
     return new HmbSessionLostError(`session lost (${text}): ${what}`, full);
@@ -33,13 +35,13 @@ export function httpFailure(
     return new HmbSessionLimitError(`${text}: ${what}`, full);
   }
   if (status === 400 && badRequestIsParam) {
-    return new HmbBadParamError(`the server refused the request: ${text || '400'}: ${what}`, full);
+    return new HmbBadParamError(
+      `the server refused the request: ${excerpt || '400'}: ${what}`,
+      full,
+    );
   }
   if (status === 404) {
     return new HmbHttpError(`404 from ${what}: is the bus URL right (http://host:port/bus)?`, full);
   }
-  return new HmbHttpError(
-    `HTTP ${status} from ${what}${text ? `: ${bodyExcerpt(text)}` : ''}`,
-    full,
-  );
+  return new HmbHttpError(`HTTP ${status} from ${what}${excerpt ? `: ${excerpt}` : ''}`, full);
 }
