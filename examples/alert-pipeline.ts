@@ -149,18 +149,14 @@ export async function publishAlerts(
 ): Promise<void> {
   const client = new HmbClient(busUrl);
   try {
-    await new Promise<void>((resolve, reject) => {
-      client
-        .send(
-          alerts.map((alert) => ({
-            type: ALERT_QUEUE,
-            queue: ALERT_QUEUE,
-            topic: topicOf(alert),
-            data: alert,
-          })),
-        )
-        .subscribe({ error: reject, complete: resolve });
-    });
+    await client.send(
+      alerts.map((alert) => ({
+        type: ALERT_QUEUE,
+        queue: ALERT_QUEUE,
+        topic: topicOf(alert),
+        data: alert,
+      })),
+    );
   } finally {
     await client.close();
   }

@@ -33,7 +33,7 @@ function clientOf(
   url: string,
   options: ConstructorParameters<typeof HmbClient>[1] = {},
 ): HmbClient {
-  const c = new HmbClient(url, { retry: { maxAttempts: 0 }, ...options });
+  const c = new HmbClient(url, { retry: { maxAttempts: 1 }, ...options });
   clients.push(c);
   return c;
 }

@@ -232,7 +232,7 @@ describe.each(transports)('client transport (%s)', (_name, makeTransport) => {
     expect((openBodies[1] as { queue: { Q: { seq: unknown } } }).queue.Q.seq).toBe(0);
   });
 
-  it('transport: a server that is down is retried with backoff and reported through the state', async () => {
+  it('transport: a server that is down is retried with backoff, reported through the state, and given up after exactly maxAttempts (4) attempts', async () => {
     server = await startScriptedServer({});
     const url = server.url;
     await server.close();
@@ -241,7 +241,7 @@ describe.each(transports)('client transport (%s)', (_name, makeTransport) => {
     client = new HmbClient(`${url}/b`, {
       transport: makeTransport(),
       heartbeat: 0,
-      retry: { initialDelayMs: 5, maxAttempts: 3 },
+      retry: { initialDelayMs: 5, maxAttempts: 4 },
     });
     const error = await lastValueFrom(
       client.subscribe({ queue: { Q: {} } }, { onState: (s) => states.push(s.type) }),
@@ -269,7 +269,7 @@ describe.each(transports)('client transport (%s)', (_name, makeTransport) => {
     });
     client = new HmbClient(`${server.url}/b`, {
       transport: makeTransport(),
-      retry: { maxAttempts: 0 },
+      retry: { maxAttempts: 1 },
     });
     const error = await firstValueFrom(client.info()).catch((e: unknown) => e);
     expect(isHmbError(error, 'HMB_ERR_DECODE')).toBe(true);

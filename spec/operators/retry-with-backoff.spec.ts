@@ -16,18 +16,18 @@ function scheduler(): TestScheduler {
 }
 
 describe('operators: retryWithBackoff', () => {
-  it('retryWithBackoff: waits 100, 200, 400 ms (factor 2, no jitter) then succeeds, resubscribing each time', () => {
+  it('retryWithBackoff: maxAttempts 4 makes exactly 4 attempts, waiting 100, 200, 400 ms (factor 2, no jitter) between them', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('#', undefined, network);
       const retries: HmbRetryInfo[] = [];
       const result = source.pipe(
         retryWithBackoff(
-          { initialDelayMs: 100, factor: 2, jitter: 'none', maxAttempts: 3 },
+          { initialDelayMs: 100, factor: 2, jitter: 'none', maxAttempts: 4 },
           { scheduler: ts, onRetry: (i) => retries.push(i) },
         ),
       );
-      // 3 retries at 100, 100+200, 300+400 ms; the 4th failure at 700 ms is final.
+      // Attempts at 0, 100, 100+200, 300+400 ms; the 4th attempt's failure at 700 ms is final.
       expectObservable(result).toBe('700ms #', undefined, network);
       expectSubscriptions(source.subscriptions).toBe([
         '(^!)',
@@ -64,7 +64,7 @@ describe('operators: retryWithBackoff', () => {
       const source = cold('#', undefined, limit);
       const result = source.pipe(
         retryWithBackoff(
-          { initialDelayMs: 100, sessionLimitDelayMs: 5000, maxAttempts: 1 },
+          { initialDelayMs: 100, sessionLimitDelayMs: 5000, maxAttempts: 2 },
           { scheduler: ts, random: () => 0 },
         ),
       );
@@ -93,7 +93,7 @@ describe('operators: retryWithBackoff', () => {
       const e404 = new HmbHttpError('not found', { status: 404 });
       const s502 = cold('#', undefined, e502);
       const s404 = cold('#', undefined, e404);
-      const cfg = { initialDelayMs: 10, jitter: 'none' as const, maxAttempts: 1 };
+      const cfg = { initialDelayMs: 10, jitter: 'none' as const, maxAttempts: 2 };
       expectObservable(s502.pipe(retryWithBackoff(cfg, { scheduler: ts }))).toBe(
         '10ms #',
         undefined,
@@ -104,6 +104,18 @@ describe('operators: retryWithBackoff', () => {
         undefined,
         e404,
       );
+    });
+  });
+
+  it('retryWithBackoff: maxAttempts 1 makes one attempt and passes its error on without waiting', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, network);
+      const result = source.pipe(
+        retryWithBackoff({ initialDelayMs: 100, maxAttempts: 1 }, { scheduler: ts }),
+      );
+      expectObservable(result).toBe('-#', undefined, network);
+      expectSubscriptions(source.subscriptions).toBe('^!');
     });
   });
 

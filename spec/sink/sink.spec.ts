@@ -132,7 +132,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const c = new HmbClient(url, { format });
     const sink = c.sink<{ i: number }>({
       maxBufferedMessages: 5,
-      retry: { initialDelayMs: 50, maxAttempts: 2 },
+      retry: { initialDelayMs: 50, maxAttempts: 3 },
     });
     const refused: HmbSendResult[] = [];
     sink.results.subscribe((r) => r.kind === 'refused' && refused.push(r));
@@ -224,18 +224,20 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     for (const i of unknown) expect(counts.get(i) ?? 0).toBeLessThanOrEqual(1);
   }, 60_000);
 
-  it('sink: send() and sendMsg() send once and complete; an invalid message errors before anything is sent', async () => {
-    const results = await lastValueFrom(
-      client.send([numbered('S', 0), numbered('S', 1)]).pipe(toArray()),
-    );
+  it('sink: send() and sendMsg() send once and resolve; send$() emits one result per batch; an invalid message rejects before anything is sent', async () => {
+    const receipt = await client.send([numbered('S', 0), numbered('S', 1)]);
+    expect(receipt).toMatchObject({ sent: 2, uncertain: 0, batches: 1 });
+    expect(typeof receipt.sid).toBe('string');
+    expect(await client.sendMsg('TEST', 'S', { i: 2 }, 'TOPIC')).toMatchObject({ sent: 1 });
+    const results = await lastValueFrom(client.send$([numbered('S', 3)]).pipe(toArray()));
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ kind: 'sent', attempts: 1, uncertain: false });
-    await lastValueFrom(client.sendMsg('TEST', 'S', { i: 2 }, 'TOPIC'));
-    const error = await lastValueFrom(
-      client.send([numbered('S', 3), { type: 'EOF', queue: 'S' }]),
-    ).catch((e: unknown) => e);
+    await lastValueFrom(client.sendMsg$('TEST', 'S', { i: 4 }));
+    const error = await client
+      .send([numbered('S', 5), { type: 'EOF', queue: 'S' }])
+      .catch((e: unknown) => e);
     expect(isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')).toBe(true);
-    expect(await readBack(bus.url, 'S')).toEqual([0, 1, 2]);
+    expect(await readBack(bus.url, 'S')).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('sink: an idle sink keeps its session alive with HEARTBEAT sends', async () => {

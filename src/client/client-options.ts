@@ -6,6 +6,12 @@ import type { HmbReceiveMode } from '../session/batch-source';
 import type { HmbConnectionState, HmbGap } from '../session/connection-state';
 import type { HmbTransport } from '../transport/transport';
 
+/**
+ * Attempts in a row of `recvAll` and `recvWindow` (the first one included) before they give up
+ * with the last error: a bounded read is a job that should end, also when the bus stays down.
+ */
+export const DEFAULT_RECV_ALL_ATTEMPTS = 5;
+
 /** Timeout of requests that are not long polls (/open, /send, /info, …), in ms. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
@@ -21,15 +27,26 @@ export const DEFAULT_WATCHDOG_GRACE_MS = 2_000;
 export interface HmbClientOptions {
   /** Wire format of the sessions this client opens (default `json`). */
   readonly format?: HmbFormat;
-  /** How to talk HTTP. Default: undici in Node, fetch in browsers. */
-  readonly transport?: HmbTransport;
+  /** How to talk HTTP (any {@link HmbTransport}). Default: undici in Node, fetch in browsers. */
+  readonly httpTransport?: HmbTransport;
+  /**
+   * The receive mode of this client's subscriptions (`poll`, `stream` or `auto`, see
+   * {@link HmbSubscribeOptions.transport}); each subscription may set its own. Default `poll`.
+   *
+   * An {@link HmbTransport} object is still understood here (the option's former meaning) and used
+   * as {@link HmbClientOptions.httpTransport}; new code should use `httpTransport`.
+   */
+  readonly transport?: HmbReceiveMode | HmbTransport;
   /** Headers for every request, e.g. `{ authorization: 'Bearer …' }` for a reverse proxy. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
   readonly requestTimeoutMs?: number;
   /** Heartbeat to ask for when parameters name none (default {@link DEFAULT_HEARTBEAT_SEC}; 0: none). */
   readonly heartbeat?: number;
-  /** Backoff of subscriptions (default: exponential with full jitter, never giving up). */
+  /**
+   * Backoff of this client's subscriptions, sinks and sends (default: exponential with full
+   * jitter; `maxAttempts` per call as in docs/session-lifecycle.md, "Bounded operations").
+   */
   readonly retry?: HmbRetryConfig;
   /**
    * Check topics and filters again on the client (default true). The original server lets some
@@ -44,7 +61,11 @@ export interface HmbClientOptions {
 export interface HmbSubscribeOptions {
   /** Emit heartbeats as well (subscribe only; events always has them). */
   readonly heartbeats?: boolean;
-  /** Backoff for this subscription, or `false` to fail at the first error. */
+  /**
+   * Backoff for this subscription, or `false` to fail at the first error. `subscribe`/`events`
+   * never give up by default; `recvAll`/`recvWindow` after {@link DEFAULT_RECV_ALL_ATTEMPTS}
+   * attempts in a row.
+   */
   readonly retry?: HmbRetryConfig | false;
   /** Told of every connection state change. */
   readonly onState?: (state: HmbConnectionState) => void;
@@ -63,9 +84,10 @@ export interface HmbSubscribeOptions {
    */
   readonly backlogThenLive?: boolean;
   /**
-   * How to read sessions: `poll` (default, /recv long polls), `stream` (one endless /stream
-   * response: lower latency, fewer requests), or `auto` (stream when /features lists STREAM, and
-   * fall back to polling when streams deliver nothing, e.g. behind a buffering proxy).
+   * The receive mode: how to read sessions: `poll` (default, /recv long polls), `stream` (one
+   * endless /stream response: lower latency, fewer requests), or `auto` (stream when /features
+   * lists STREAM, and fall back to polling when streams deliver nothing, e.g. behind a buffering
+   * proxy). The client option of the same name sets the default.
    */
   readonly transport?: HmbReceiveMode;
   /**

@@ -1,4 +1,4 @@
-import { defer, Observable } from 'rxjs';
+import { defer, lastValueFrom, Observable, reduce } from 'rxjs';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
@@ -25,29 +25,39 @@ import {
 import type { HmbOutgoing } from '../protocol/outgoing';
 import { encodeOutgoing } from '../protocol/outgoing-wire';
 import { HmbSink } from '../sink/hmb-sink';
+import { HmbPublishingSession } from '../sink/publishing-session';
+import type { HmbSendReceipt } from '../sink/send-receipt';
 import type { HmbSendResult } from '../sink/send-result';
-import type { HmbSinkOptions } from '../sink/sink-options';
+import { DEFAULT_SINK_ATTEMPTS, type HmbSinkOptions } from '../sink/sink-options';
 import { FetchTransport } from '../transport/fetch-transport';
 import type { HmbTransport } from '../transport/transport';
 import {
   DEFAULT_CURSOR_SAVE_INTERVAL_MS,
   DEFAULT_HEARTBEAT_SEC,
+  DEFAULT_RECV_ALL_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_WATCHDOG_GRACE_MS,
   type HmbClientOptions,
   type HmbSubscribeOptions,
 } from './client-options';
+import {
+  checkClientOptions,
+  checkSinkOptions,
+  checkSubscribeOptions,
+  checkSubscribeParams,
+} from './validate-options';
 
-/** Attempts of one batch of {@link HmbClient.send} before it fails. */
+/** Attempts of one batch of {@link HmbClient.send} (the first one included) before it fails. */
 export const DEFAULT_SEND_ATTEMPTS = 5;
 
-/** Attempts of one-shot calls (/info, /features, /status) before their error is passed on. */
+/** Attempts of one-shot calls (/info, /features, /status), the first one included, before their error is passed on. */
 export const DEFAULT_ONE_SHOT_ATTEMPTS = 3;
 
 /**
- * A client of one HMB bus. Every method returns a cold Observable: nothing happens until you
+ * A client of one HMB bus. Receiving methods return cold Observables: nothing happens until you
  * subscribe, each subscription opens its own session, and unsubscribing aborts every request in
- * flight.
+ * flight. Publishing shares one session per client: `send`/`sendMsg` start at once and return a
+ * Promise; `send$`/`sendMsg$` are their cold Observable forms; `sink()` publishes a stream.
  *
  * @example
  * ```ts
@@ -65,13 +75,18 @@ export class HmbClient {
   readonly options: HmbClientOptions;
   /** What every session-level call of this client uses. */
   protected readonly context: HmbSessionContext;
+  /** The session that sends and sinks publish on (see {@link HmbPublishingSession}). */
+  protected readonly publisher: HmbPublishingSession;
+  /** The receive mode of subscriptions that name none. */
+  private readonly receiveMode: HmbReceiveMode;
 
   /**
    * @param busUrl - `http(s)://host:port/bus` (a path prefix before the bus name is kept; credentials
    *   in the URL become an Authorization header).
-   * @throws HmbBadParamError for an invalid URL.
+   * @throws HmbBadParamError for an invalid URL or option, naming it and what was given.
    */
   constructor(busUrl: string, options: HmbClientOptions = {}) {
+    checkClientOptions(options);
     const endpoint = parseBusEndpoint(busUrl);
     this.busUrl = endpoint.busUrl;
     this.options = options;
@@ -79,14 +94,20 @@ export class HmbClient {
     if (endpoint.authorization !== undefined) headers['authorization'] = endpoint.authorization;
     for (const [name, value] of Object.entries(options.headers ?? {}))
       headers[name.toLowerCase()] = value;
+    // `transport` names the receive mode; an HmbTransport object there is its former meaning.
+    const legacyHttp = typeof options.transport === 'object' ? options.transport : undefined;
+    this.receiveMode = typeof options.transport === 'string' ? options.transport : 'poll';
     this.context = {
       transport:
-        options.transport ?? (this.constructor as typeof HmbClient).defaultTransport(options),
+        options.httpTransport ??
+        legacyHttp ??
+        (this.constructor as typeof HmbClient).defaultTransport(options),
       endpoint,
       format: options.format ?? 'json',
       headers,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     };
+    this.publisher = new HmbPublishingSession(this.context);
   }
 
   /** The transport used when the options name none: `fetch` here, undici in the Node entry point. */
@@ -110,7 +131,7 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbEvent<T>> {
-    return this.eventStream(params, options, 'events') as Observable<HmbEvent<T>>;
+    return this.eventStream(params, options, 'events', 'events') as Observable<HmbEvent<T>>;
   }
 
   /**
@@ -143,14 +164,16 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbMessage<T> | HmbHeartbeat> {
-    return this.eventStream(params, options, 'messages') as Observable<
+    return this.eventStream(params, options, 'messages', 'subscribe') as Observable<
       HmbMessage<T> | HmbHeartbeat
     >;
   }
 
   /**
    * Reads a bounded window and completes at EOF, like the Python client's `recv_all`: every queue
-   * is opened with `keep: false` (and its `endseq`/`endtime`, if given).
+   * is opened with `keep: false` (and its `endseq`/`endtime`, if given). A bounded read ends also
+   * when the bus stays down: after {@link DEFAULT_RECV_ALL_ATTEMPTS} attempts in a row (unless
+   * `retry.maxAttempts` says otherwise) it errors with the last error.
    *
    * @example
    * ```ts
@@ -163,9 +186,19 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbMessage<T>> {
-    const queue: Record<string, HmbQueueParams> = {};
-    for (const [name, p] of Object.entries(params.queue ?? {})) queue[name] = { ...p, keep: false };
-    return this.subscribe<T>({ ...params, queue }, { ...options, heartbeats: false });
+    return defer(() => {
+      // Checked before `keep: false` is spread into each queue's parameters: `{ ...null }` is `{}`.
+      checkSubscribeParams(params, 'recvAll');
+      checkSubscribeOptions(options, 'recvAll');
+      const queue: Record<string, HmbQueueParams> = {};
+      for (const [name, p] of Object.entries(params.queue)) queue[name] = { ...p, keep: false };
+      return this.eventStream(
+        { ...params, queue },
+        { ...options, heartbeats: false },
+        'messages',
+        'recvAll',
+      ) as Observable<HmbMessage<T>>;
+    });
   }
 
   /** The bus's queues with their seq and time ranges (GET /info): one value, then complete. */
@@ -190,7 +223,10 @@ export class HmbClient {
   }
 
   /**
-   * A sink for publishing: an RxJS Observer with batching, ordering, retries and results.
+   * A sink for publishing: an RxJS Observer with batching, ordering, retries and results. It
+   * sends on the client's publishing session unless `ownSession` (or a `cid`) asks for its own.
+   *
+   * @throws HmbBadParamError for an invalid option.
    *
    * @example
    * ```ts
@@ -200,34 +236,73 @@ export class HmbClient {
    * ```
    */
   sink<T = unknown>(options: HmbSinkOptions = {}): HmbSink<T> {
+    // A sink is an Observer, not an Observable: there is no error channel yet, so it throws.
+    checkSinkOptions(options, 'sink');
     return new HmbSink<T>(this.context, {
       ...options,
-      defaultMaxAttempts: Infinity,
+      defaultMaxAttempts: DEFAULT_SINK_ATTEMPTS,
+      shared: this.publisher,
       retry: { ...this.options.retry, ...options.retry },
     });
   }
 
   /**
-   * Sends one message or several, once: a cold Observable that opens a session, sends (in batches,
-   * with retries), emits one `sent` result per batch and completes. Every message is checked
-   * before anything is sent; an invalid one errors the Observable with `HmbInvalidMessageError`.
-   * A batch the server refuses, or that cannot be confirmed, errors it with `HmbSendError`.
+   * Sends one message or several, at once (no need to subscribe), like the Python client's
+   * `send`: the messages go out in batches on the client's publishing session, with retries
+   * ({@link DEFAULT_SEND_ATTEMPTS} attempts per batch unless `retry.maxAttempts` says otherwise).
+   * Every message is checked before anything is sent.
+   *
+   * @returns a Promise of how many messages the server confirmed. It rejects with
+   *   `HmbInvalidMessageError` (an invalid message: nothing was sent), `HmbBadParamError` (an
+   *   invalid option), or `HmbSendError` (a batch the server refused or that could not be
+   *   confirmed). For composition in a pipeline use the cold {@link HmbClient.send$}.
    *
    * @example
    * ```ts
-   * await lastValueFrom(client.send({ type: 'TEST', queue: 'myqueue', data: { msg: 'hello' } }));
+   * const { sent } = await client.send([{ type: 'TEST', queue: 'myqueue', data: { msg: 'hello' } }]);
    * ```
    */
   send<T = unknown>(
     messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
     options: HmbSinkOptions = {},
+  ): Promise<HmbSendReceipt> {
+    return lastValueFrom(
+      this.send$<T>(messages, options).pipe(
+        reduce<HmbSendResult<T>, HmbSendReceipt>(
+          (receipt, result) => ({
+            sent: receipt.sent + (result.kind === 'sent' ? result.messages.length : 0),
+            uncertain:
+              receipt.uncertain +
+              (result.kind === 'sent' && result.uncertain ? result.messages.length : 0),
+            batches: receipt.batches + 1,
+            ...(result.kind === 'sent' ? { sid: result.sid } : {}),
+          }),
+          { sent: 0, uncertain: 0, batches: 0 },
+        ),
+      ),
+    );
+  }
+
+  /**
+   * The cold Observable form of {@link HmbClient.send}, for composition: subscribing sends (on the
+   * client's publishing session), each batch's `sent` result is emitted, then it completes; a
+   * failed batch errors it. Unsubscribing aborts what is not sent yet.
+   *
+   * @example
+   * ```ts
+   * alerts$.pipe(concatMap((a) => client.send$({ type: 'ALERT', queue: 'A', data: a })));
+   * ```
+   */
+  send$<T = unknown>(
+    messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
+    options: HmbSinkOptions = {},
   ): Observable<HmbSendResult<T>> {
     return new Observable<HmbSendResult<T>>((subscriber) => {
-      const list: readonly HmbOutgoing<T>[] = Array.isArray(messages)
-        ? messages
-        : [messages as HmbOutgoing<T>];
-      const format = options.format ?? this.context.format;
+      let list: readonly HmbOutgoing<T>[];
       try {
+        checkSinkOptions(options, 'send');
+        list = Array.isArray(messages) ? messages : [messages as HmbOutgoing<T>];
+        const format = options.format ?? this.context.format;
         for (const m of list) encodeOutgoing(m, format);
       } catch (error) {
         subscriber.error(error);
@@ -237,6 +312,7 @@ export class HmbClient {
         keepAliveSec: 0,
         ...options,
         defaultMaxAttempts: DEFAULT_SEND_ATTEMPTS,
+        shared: this.publisher,
         retry: { ...this.options.retry, ...options.retry },
       });
       const results = sink.results.subscribe((result) => {
@@ -257,11 +333,12 @@ export class HmbClient {
   }
 
   /**
-   * Sends one message, like the Python client's `send_msg(mtype, queue, data, topic)`.
+   * Sends one message at once, like the Python client's `send_msg(mtype, queue, data, topic)`:
+   * see {@link HmbClient.send}.
    *
    * @example
    * ```ts
-   * await lastValueFrom(client.sendMsg('TEST', 'myqueue', { field1: 'value1' }));
+   * await client.sendMsg('TEST', 'myqueue', { field1: 'value1' });
    * ```
    */
   sendMsg<T = unknown>(
@@ -269,24 +346,36 @@ export class HmbClient {
     queue: string,
     data?: T,
     topic?: string,
-  ): Observable<HmbSendResult<T>> {
-    const message: HmbOutgoing<T> = {
-      type,
-      queue,
-      ...(data === undefined ? {} : { data }),
-      ...(topic === undefined || topic === null ? {} : { topic }),
-    };
-    return this.send<T>(message);
+  ): Promise<HmbSendReceipt> {
+    return this.send<T>(outgoingOf(type, queue, data, topic));
   }
 
-  /** Releases the connection pool. Subscriptions still running fail. */
+  /**
+   * The cold Observable form of {@link HmbClient.sendMsg} (see {@link HmbClient.send$}).
+   *
+   * @example
+   * ```ts
+   * await lastValueFrom(client.sendMsg$('TEST', 'myqueue', { field1: 'value1' }));
+   * ```
+   */
+  sendMsg$<T = unknown>(
+    type: string,
+    queue: string,
+    data?: T,
+    topic?: string,
+  ): Observable<HmbSendResult<T>> {
+    return this.send$<T>(outgoingOf(type, queue, data, topic));
+  }
+
+  /** Releases the connection pool. Subscriptions, sinks and sends still running fail. */
   close(): Promise<void> {
+    this.publisher.close();
     return this.context.transport.close();
   }
 
   private oneShot<R>(call: (signal: AbortSignal) => Promise<R>): Observable<R> {
     const retry: HmbRetryConfig = {
-      maxAttempts: DEFAULT_ONE_SHOT_ATTEMPTS - 1,
+      maxAttempts: DEFAULT_ONE_SHOT_ATTEMPTS,
       ...this.options.retry,
     };
     return defer(() => fromAbortable(call)).pipe(retryWithBackoff(retry));
@@ -310,20 +399,24 @@ export class HmbClient {
     params: HmbSubscribeParams,
     callOptions: HmbSubscribeOptions,
     mode: 'events' | 'messages',
+    method: 'events' | 'subscribe' | 'recvAll',
   ): Observable<HmbEvent> {
-    const options: HmbSubscribeOptions = { ...this.options.subscribeDefaults, ...callOptions };
-    const withStates = mode === 'events';
-    // `subscribe` passes on messages (and heartbeats when asked) and reports gaps and `live` to
-    // their callbacks; filtering here rather than with a `filter` operator saves a hop per message.
-    const passes = mode === 'events' ? undefined : messagesOnly(options);
     return new Observable<HmbEvent>((subscriber) => {
       let effective: HmbSubscribeParams;
+      const options: HmbSubscribeOptions = { ...this.options.subscribeDefaults, ...callOptions };
+      const receiveMode = options.transport ?? this.receiveMode;
       try {
-        effective = this.effectiveParams(params, options.transport ?? 'poll');
+        checkSubscribeOptions(callOptions, method);
+        checkSubscribeParams(params, method);
+        effective = this.effectiveParams(params, receiveMode);
       } catch (error) {
         subscriber.error(error);
         return undefined;
       }
+      const withStates = mode === 'events';
+      // `subscribe` passes on messages (and heartbeats when asked) and reports gaps and `live` to
+      // their callbacks; filtering here rather than with a `filter` operator saves a hop per message.
+      const passes = mode === 'events' ? undefined : messagesOnly(options);
       const emitState = (state: HmbConnectionState): void => {
         options.onState?.(state);
         if (withStates && !subscriber.closed) subscriber.next({ kind: 'state', state });
@@ -340,10 +433,13 @@ export class HmbClient {
           : (options.readTimeoutMs ?? 0);
       let failures = 0;
       const paused = { value: false };
-      const source = batchSourceFor(options.transport ?? 'poll', (signal) =>
-        this.streamOffered(signal),
-      );
-      const retry = options.retry === undefined ? this.options.retry : options.retry;
+      const source = batchSourceFor(receiveMode, (signal) => this.streamOffered(signal));
+      const given = options.retry === undefined ? this.options.retry : options.retry;
+      // A bounded read must end also when the bus stays down; a live subscription waits for it.
+      const retry: HmbRetryConfig | false | undefined =
+        method === 'recvAll' && given !== false
+          ? { maxAttempts: DEFAULT_RECV_ALL_ATTEMPTS, ...given }
+          : given;
       const scheduler = options.scheduler;
 
       const persisted = options.cursor;
@@ -443,21 +539,9 @@ export class HmbClient {
     });
   }
 
-  /** The user's parameters, checked, with the default heartbeat filled in. */
+  /** The user's parameters (checked already), with the default heartbeat filled in. */
   private effectiveParams(params: HmbSubscribeParams, mode: HmbReceiveMode): HmbSubscribeParams {
-    if (
-      typeof params !== 'object' ||
-      params === null ||
-      typeof params.queue !== 'object' ||
-      params.queue === null
-    ) {
-      throw new HmbBadParamError(
-        'subscribe needs parameters with a queue object, e.g. { queue: { MYQUEUE: {} } }',
-      );
-    }
-    const names = Object.keys(params.queue);
-    if (names.length === 0) throw new HmbBadParamError('subscribe needs at least one queue');
-    for (const name of names) {
+    for (const name of Object.keys(params.queue)) {
       if (name.includes('/') && mode !== 'stream') {
         // The continuity suffix /recv/sid/queue/seq cannot carry such a name (notes §7.3); a
         // stream needs no suffix (it reconnects by opening a new session).
@@ -496,6 +580,15 @@ export class HmbClient {
           filterOk(m as { type: string; sender?: string; data?: unknown }));
     };
   }
+}
+
+function outgoingOf<T>(type: string, queue: string, data?: T, topic?: string): HmbOutgoing<T> {
+  return {
+    type,
+    queue,
+    ...(data === undefined ? {} : { data }),
+    ...(topic === undefined || topic === null ? {} : { topic }),
+  };
 }
 
 /** What `subscribe` lets through: messages, heartbeats if asked; gaps and `live` go to callbacks. */

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import { catchError, defer, map, of, switchMap, take } from 'rxjs';
 import type { HmbClient } from '../client/hmb-client';
+import { checkSubscribeOptions, checkSubscribeParams } from '../client/validate-options';
 import type { HmbSubscribeOptions } from '../client/client-options';
 import type { HmbInfo } from '../protocol/bus-info';
 import type { HmbMessage } from '../protocol/message';
@@ -53,7 +54,9 @@ export interface HmbWindowPlan {
  * from "now" (which would deliver nothing). As on the server, messages without times inside the
  * seq range pass a time window.
  *
- * If /info fails, the window is read as given (like `client.recvAll`) with `total` undefined.
+ * If /info fails, the window is read as given (like `client.recvAll`) with `total` undefined. Like
+ * `recvAll`, it ends also when the bus stays down: /info gives up after its 3 attempts, then
+ * `recvAll` after its own (`DEFAULT_RECV_ALL_ATTEMPTS`), with the last error.
  *
  * @example
  * ```ts
@@ -73,8 +76,11 @@ export function recvWindow<T = unknown>(
   params: HmbSubscribeParams,
   options: HmbSubscribeOptions = {},
 ): Observable<HmbWindowItem<T>> {
-  return defer(() =>
-    client.info().pipe(
+  return defer(() => {
+    // Checked before /info is asked, and as an error notification (defer turns a throw into one).
+    checkSubscribeParams(params, 'recvWindow');
+    checkSubscribeOptions(options, 'recvWindow');
+    return client.info().pipe(
       take(1),
       catchError(() => of(undefined)),
       switchMap((info) => {
@@ -87,8 +93,8 @@ export function recvWindow<T = unknown>(
           })),
         );
       }),
-    ),
-  );
+    );
+  });
 }
 
 /**

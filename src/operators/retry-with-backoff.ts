@@ -22,7 +22,12 @@ export interface HmbRetryConfig {
   readonly maxDelayMs?: number;
   /** Default {@link DEFAULT_RETRY_FACTOR}. */
   readonly factor?: number;
-  /** Failures in a row before giving up. Subscriptions default to `Infinity`; one-shot calls to 3. */
+  /**
+   * Attempts in a row, the first one included, before giving up with the last error: `1` means
+   * no retry, `3` one attempt and two retries. The count starts again whenever something arrives.
+   * Defaults: `Infinity` for `subscribe`/`events` and sinks' … see docs/session-lifecycle.md
+   * ("Bounded operations") for each call's default.
+   */
   readonly maxAttempts?: number;
   /** `full` (default) spreads reconnects of many clients; `none` waits exactly the ceiling. */
   readonly jitter?: 'full' | 'none';
@@ -82,9 +87,10 @@ export function retryWithBackoff<T>(
   config: HmbRetryConfig = {},
   hooks: HmbRetryHooks = {},
 ): MonoTypeOperatorFunction<T> {
-  const maxAttempts = config.maxAttempts ?? Infinity;
+  // RxJS counts retries; `maxAttempts` counts attempts, the first one included.
+  const retries = Math.max(0, (config.maxAttempts ?? Infinity) - 1);
   return retry<T>({
-    count: maxAttempts,
+    count: retries,
     resetOnSuccess: true,
     delay: (error: unknown, failures: number) => {
       const kind = classifyHmbError(error);

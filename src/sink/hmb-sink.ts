@@ -14,9 +14,9 @@ import {
   joinSendBody,
   type HmbEncodedOutgoing,
 } from '../protocol/outgoing-wire';
-import { openSession } from '../session/open-session';
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
+import { HmbPublishingSession } from './publishing-session';
 import { classifySendFailure } from './send-failure';
 import type { HmbSendResult, HmbSinkSummary } from './send-result';
 import {
@@ -27,6 +27,14 @@ import {
   type HmbSinkOptions,
 } from './sink-options';
 
+/** @internal What `HmbClient` gives a sink besides the user's options. */
+export interface HmbSinkSetup {
+  /** Attempts of one batch when `retry.maxAttempts` names none. */
+  readonly defaultMaxAttempts: number;
+  /** The client's publishing session, used unless the options ask for a session of the sink's own. */
+  readonly shared?: HmbPublishingSession;
+}
+
 interface Pending<T> {
   readonly message: HmbOutgoing<T>;
   readonly encoded: HmbEncodedOutgoing;
@@ -36,7 +44,8 @@ interface Pending<T> {
  * Publishes messages to a bus: an RxJS `Observer`, so any Observable can be piped into it.
  *
  * Messages that arrive while a /send is in flight are batched into the next one (bounded by
- * count and bytes), in order, on the sink's own session. Failures are retried with backoff; a
+ * count and bytes), in order, on the client's publishing session (shared with its other sinks and
+ * sends) or, with `ownSession` or a `cid`, on a session of the sink's own. Failures are retried with backoff; a
  * session the server forgot is reopened and the batch sent again. Every message's fate is reported
  * on {@link HmbSink.results} (see {@link HmbSendResult}); {@link HmbSink.done} settles when all of
  * them are known after `complete()` or `error()`.
@@ -68,8 +77,9 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   private state: 'open' | 'ending' | 'closed' = 'open';
   private pumping = false;
   private pumpScheduled = false;
-  private sid: string | undefined;
-  private cid: string | undefined;
+  private readonly publisher: HmbPublishingSession;
+  /** Whether {@link publisher} is this sink's own (closed with it) rather than the client's. */
+  private readonly ownsPublisher: boolean;
   private keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many of the oldest queued messages are in a /send request on the wire right now. */
   private onTheWire = 0;
@@ -85,7 +95,11 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
 
   /** Every message's fate, as it becomes known. Hot: subscribe before sending. */
   readonly results: Observable<HmbSendResult<T>> = this.resultSubject.asObservable();
-  /** Settles, after `complete()`, `error()` or `abort()`, once every message's fate is known. */
+  /**
+   * Settles, after `complete()`, `error()` or `abort()`, once every message's fate is known. Every
+   * batch is given up after its attempts run out (see `retry.maxAttempts`), so `done` settles also
+   * when the bus stays down.
+   */
   readonly done: Promise<HmbSinkSummary>;
   /** Why the sink was ended with `error()`, if it was. */
   endedWith: unknown;
@@ -93,10 +107,13 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   /** @internal Created by `HmbClient.sink()`. */
   constructor(
     private readonly context: HmbSessionContext,
-    private readonly options: HmbSinkOptions & { readonly defaultMaxAttempts: number },
+    private readonly options: HmbSinkOptions & HmbSinkSetup,
   ) {
     this.format = options.format ?? context.format;
-    this.cid = options.cid;
+    const shared =
+      options.ownSession === true || options.cid !== undefined ? undefined : options.shared;
+    this.ownsPublisher = shared === undefined;
+    this.publisher = shared ?? new HmbPublishingSession(context, options.cid);
     this.maxBatchMessages = Math.max(
       1,
       options.maxBatchMessages ?? DEFAULT_SINK_MAX_BATCH_MESSAGES,
@@ -116,8 +133,21 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     return this.queue.length - this.head;
   }
 
-  /** Accepts one message for sending. An invalid one, or one beyond the buffer, is refused (see `results`). */
+  /**
+   * Accepts one message for sending. An invalid one, or one beyond the buffer, is refused (see
+   * `results`); so is one given after `complete()`, `error()` or `abort()` while `done` has not
+   * settled yet.
+   *
+   * @throws HmbClosedError when `done` has already settled: no one is listening to `results` any
+   *   more, and a message must not vanish without a word. Make a new sink.
+   */
   next(message: HmbOutgoing<T>): void {
+    if (this.state === 'closed') {
+      throw new HmbClosedError(
+        `the sink has finished (done settled): message for queue ${JSON.stringify(message?.queue)} not sent; make a new sink`,
+        { bus: this.context.endpoint.busUrl },
+      );
+    }
     if (this.state !== 'open') {
       this.refuse(
         message,
@@ -177,6 +207,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (this.state === 'closed') return;
     this.state = 'ending';
     this.controller.abort(new HmbClosedError('the sink was aborted'));
+    if (this.ownsPublisher) this.publisher.close();
     const inFlight = this.queue.slice(this.head, this.head + this.onTheWire);
     const dropped = this.queue.slice(this.head + this.onTheWire);
     this.queue = [];
@@ -297,8 +328,9 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     };
     for (;;) {
       if (signal.aborted) return;
+      let sid: string | undefined;
       try {
-        const sid = await this.session(signal);
+        sid = await this.publisher.acquire(signal);
         this.counts.requests++;
         this.onTheWire = batch.length;
         try {
@@ -320,7 +352,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
           });
           return;
         }
-        if (failure === 'session-lost') this.sid = undefined;
+        if (failure === 'session-lost' && sid !== undefined) this.publisher.forget(sid);
         if (failure === 'uncertain') {
           if (this.options.uncertain === 'report') {
             settle({
@@ -333,7 +365,8 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
           uncertain = true;
         }
         failures++;
-        if (failures > (this.retry.maxAttempts ?? Infinity)) {
+        // `failures` attempts have been made: that is all when they reach maxAttempts.
+        if (failures >= (this.retry.maxAttempts ?? Infinity)) {
           settle({
             kind: 'failed',
             messages,
@@ -363,28 +396,17 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       {
         cause,
         bus: this.context.endpoint.busUrl,
-        ...(this.sid === undefined ? {} : { sid: this.sid }),
+        ...(this.publisher.current === undefined ? {} : { sid: this.publisher.current }),
       },
     );
   }
 
-  private async session(signal: AbortSignal): Promise<string> {
-    if (this.sid !== undefined) return this.sid;
-    const ack = await openSession(
-      this.context,
-      this.cid === undefined ? {} : { cid: this.cid },
-      signal,
-    );
-    this.sid = ack.sid;
-    this.cid = ack.cid;
-    return ack.sid;
-  }
-
   private startKeepAlive(): void {
-    if (this.keepAliveMs <= 0 || this.state !== 'open' || this.sid === undefined) return;
+    if (this.keepAliveMs <= 0 || this.state !== 'open' || this.publisher.current === undefined)
+      return;
     this.keepAliveTimer = setTimeout(() => {
       this.keepAliveTimer = undefined;
-      const sid = this.sid;
+      const sid = this.publisher.current;
       if (sid === undefined || this.pumping || this.state !== 'open') return;
       sendBody(
         this.context,
@@ -396,7 +418,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
         () => this.startKeepAlive(),
         (error: unknown) => {
           // A forgotten session is simply reopened with the next message.
-          if (classifySendFailure(error) === 'session-lost') this.sid = undefined;
+          if (classifySendFailure(error) === 'session-lost') this.publisher.forget(sid);
           this.startKeepAlive();
         },
       );

@@ -11,6 +11,13 @@ export const DEFAULT_SINK_MAX_BUFFERED_MESSAGES = 100_000;
 export const DEFAULT_SINK_KEEP_ALIVE_SEC = 60;
 
 /**
+ * Attempts of one batch of a sink (the first one included) before it is given up as `failed` with
+ * the last error: about a minute of backoff with the default delays, so that `done` settles also
+ * when the bus stays down. Set `retry: { maxAttempts: Infinity }` to wait for the bus forever.
+ */
+export const DEFAULT_SINK_ATTEMPTS = 10;
+
+/**
  * What to do with a batch whose fate is unknown: the request went out but no answer came back
  * (connection cut, timeout, a proxy's 5xx). The server may or may not have stored it.
  * - `resend` (default, at least once): send it again; its result is `sent` with `uncertain: true`,
@@ -23,15 +30,28 @@ export type HmbUncertainPolicy = 'resend' | 'report';
 export interface HmbSinkOptions {
   /** Format of the /send bodies (default: the client's). */
   readonly format?: HmbFormat;
-  /** The sink session's cid (default: one the server makes up). Subscriptions with the same cid do not see these messages. */
+  /**
+   * The sink session's cid (default: one the server makes up). Subscriptions with the same cid do
+   * not see these messages. A cid gives the sink a session of its own.
+   */
   readonly cid?: string;
+  /**
+   * Send on a session of this sink's own instead of the client's publishing session (default
+   * `false`: every sink and send of a client shares one session, so that publishing costs one slot
+   * of the server's per-address session cap).
+   */
+  readonly ownSession?: boolean;
   /** Default {@link DEFAULT_SINK_MAX_BATCH_MESSAGES}. */
   readonly maxBatchMessages?: number;
   /** Default {@link DEFAULT_SINK_MAX_BATCH_BYTES}. */
   readonly maxBatchBytes?: number;
   /** Default {@link DEFAULT_SINK_MAX_BUFFERED_MESSAGES}. */
   readonly maxBufferedMessages?: number;
-  /** Backoff between attempts of one batch (default: the client's; `maxAttempts` unlimited for a sink, 5 for send()). */
+  /**
+   * Backoff between attempts of one batch (default: the client's). `maxAttempts` counts attempts
+   * of one batch, the first one included: default {@link DEFAULT_SINK_ATTEMPTS} for a sink,
+   * `DEFAULT_SEND_ATTEMPTS` (5) for `send()`.
+   */
   readonly retry?: HmbRetryConfig;
   /** Default `resend`. */
   readonly uncertain?: HmbUncertainPolicy;

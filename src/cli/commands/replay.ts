@@ -110,7 +110,8 @@ async function replay(
   const { context } = host;
   const client = createClient(busUrl, {
     format: options.bson === true ? 'bson' : 'json',
-    retry: { maxAttempts: options.retries },
+    // --retries counts retries; maxAttempts counts attempts, the first one included.
+    retry: { maxAttempts: options.retries + 1 },
   });
   const readable = context.stdout.isTTY === true && options.json !== true;
   const paint = stdoutPainter(context);

@@ -100,7 +100,8 @@ async function send(
     throw new CliUsageError('--type needs --queue');
   const client = createClient(busUrl, { format: options.bson === true ? 'bson' : 'json' });
   const sink = client.sink({
-    retry: { maxAttempts: options.retries },
+    // --retries counts retries; maxAttempts counts attempts, the first one included.
+    retry: { maxAttempts: options.retries + 1 },
     ...(options.cid === undefined ? {} : { cid: options.cid }),
   });
   const tracker = new LineTracker(report, () => {
