@@ -40,6 +40,7 @@ import {
   type HmbClientOptions,
   type HmbSubscribeOptions,
 } from './client-options';
+import { explainSessionLimit } from './session-budget';
 import {
   checkClientOptions,
   checkSinkOptions,
@@ -79,6 +80,8 @@ export class HmbClient {
   protected readonly publisher: HmbPublishingSession;
   /** The receive mode of subscriptions that name none. */
   private readonly receiveMode: HmbReceiveMode;
+  /** Subscriptions of this client whose session is open now (for the session-cap error). */
+  private openSubscriptionSessions = 0;
 
   /**
    * @param busUrl - `http(s)://host:port/bus` (a path prefix before the bus name is kept; credentials
@@ -417,7 +420,13 @@ export class HmbClient {
       // `subscribe` passes on messages (and heartbeats when asked) and reports gaps and `live` to
       // their callbacks; filtering here rather than with a `filter` operator saves a hop per message.
       const passes = mode === 'events' ? undefined : messagesOnly(options);
+      // Whether this subscription holds an open session now, counted in openSubscriptionSessions.
+      let holding = false;
       const emitState = (state: HmbConnectionState): void => {
+        if ((state.type === 'open') !== holding) {
+          holding = !holding;
+          this.openSubscriptionSessions += holding ? 1 : -1;
+        }
         options.onState?.(state);
         if (withStates && !subscriber.closed) subscriber.next({ kind: 'state', state });
       };
@@ -502,8 +511,11 @@ export class HmbClient {
           ? attempts$
           : attempts$.pipe(
               retryWithBackoff(retry ?? {}, {
-                onRetry: ({ error, attempt, delayMs }) => {
+                onRetry: ({ error: failure, attempt, delayMs }) => {
                   failures = attempt;
+                  // Before the state is told: a session-cap refusal says at once where the
+                  // budget went, instead of only "lost" in a loop of slow reconnects.
+                  const error = this.explainFailure(failure);
                   emitState({ type: 'lost', error, attempt });
                   emitState({ type: 'resuming', error, attempt, delayMs });
                 },
@@ -518,8 +530,9 @@ export class HmbClient {
           if (passes === undefined || passes(event)) subscriber.next(event);
           if (event.kind === 'message') delivered();
         },
-        error: (error: unknown) => {
+        error: (failure: unknown) => {
           ended = true;
+          const error = this.explainFailure(failure);
           save();
           emitState({ type: 'closed', error });
           subscriber.error(error);
@@ -534,8 +547,20 @@ export class HmbClient {
       return () => {
         subscription.unsubscribe();
         save();
+        if (holding) {
+          holding = false;
+          this.openSubscriptionSessions--;
+        }
         if (!ended) options.onState?.({ type: 'closed' });
       };
+    });
+  }
+
+  /** A failure of a subscription, with a session-cap refusal explained (see explainSessionLimit). */
+  private explainFailure(error: unknown): unknown {
+    return explainSessionLimit(error, {
+      subscriptions: this.openSubscriptionSessions,
+      publishing: this.publisher.current !== undefined,
     });
   }
 
