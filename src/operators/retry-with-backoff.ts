@@ -25,8 +25,9 @@ export interface HmbRetryConfig {
   /**
    * Attempts in a row, the first one included, before giving up with the last error: `1` means
    * no retry, `3` one attempt and two retries. The count starts again whenever something arrives.
-   * Defaults: `Infinity` for `subscribe`/`events` and sinks' … see docs/session-lifecycle.md
-   * ("Bounded operations") for each call's default.
+   * Default `Infinity` here and for `subscribe`/`events`; bounded operations have their own
+   * (recvAll 5, info/features/status 3, send 5, a sink 10: docs/session-lifecycle.md, "Bounded
+   * operations").
    */
   readonly maxAttempts?: number;
   /** `full` (default) spreads reconnects of many clients; `none` waits exactly the ceiling. */

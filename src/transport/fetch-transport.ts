@@ -17,7 +17,7 @@ export interface FetchTransportOptions {
  * @example
  * ```ts
  * import { HmbClient, FetchTransport } from 'hmb-rx';
- * const client = new HmbClient('https://example.org/hmb/test', { transport: new FetchTransport() });
+ * const client = new HmbClient('https://example.org/hmb/test', { httpTransport: new FetchTransport() });
  * ```
  */
 export class FetchTransport implements HmbTransport {
