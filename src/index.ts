@@ -9,6 +9,7 @@
 export { HmbClient, DEFAULT_ONE_SHOT_ATTEMPTS } from './client/hmb-client';
 export {
   DEFAULT_HEARTBEAT_SEC,
+  DEFAULT_RECV_ALL_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_WATCHDOG_GRACE_MS,
   type HmbClientOptions,
@@ -105,7 +106,9 @@ export { AUTO_STREAM_FAILURES_BEFORE_POLL, type HmbReceiveMode } from './session
 export { DEFAULT_SEND_ATTEMPTS } from './client/hmb-client';
 export { HmbSink } from './sink/hmb-sink';
 export type { HmbSendResult, HmbSinkSummary } from './sink/send-result';
+export type { HmbSendReceipt } from './sink/send-receipt';
 export {
+  DEFAULT_SINK_ATTEMPTS,
   DEFAULT_SINK_KEEP_ALIVE_SEC,
   DEFAULT_SINK_MAX_BATCH_BYTES,
   DEFAULT_SINK_MAX_BATCH_MESSAGES,

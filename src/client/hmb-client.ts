@@ -77,7 +77,7 @@ export class HmbClient {
   /** What every session-level call of this client uses. */
   protected readonly context: HmbSessionContext;
   /** The session that sends and sinks publish on (see {@link HmbPublishingSession}). */
-  protected readonly publisher: HmbPublishingSession;
+  private readonly publisher: HmbPublishingSession;
   /** The receive mode of subscriptions that name none. */
   private readonly receiveMode: HmbReceiveMode;
   /** Subscriptions of this client whose session is open now (for the session-cap error). */

@@ -19,7 +19,7 @@ export { HmbProtocolError } from './protocol-error';
 export { HmbQueueError } from './queue-error';
 export { HmbQueueNotFoundError } from './queue-not-found-error';
 export { HmbSendError } from './send-error';
-export { HmbSessionLimitError } from './session-limit-error';
+export { HmbSessionLimitError, type HmbSessionLimitErrorOptions } from './session-limit-error';
 export { HmbSessionLostError } from './session-lost-error';
 export { HmbTimeoutError } from './timeout-error';
 export { HmbTlsError } from './tls-error';
