@@ -12,7 +12,7 @@ export interface HmbSendReceipt {
   readonly sent: number;
   /** Of `sent`, how many went out again after a lost answer (possibly on the bus twice). */
   readonly uncertain: number;
-  /** Batches the messages went out in (one /send each, plus retries). */
+  /** Batches the messages went out in (each one /send when nothing had to be retried). */
   readonly batches: number;
   /** The publishing session the last batch went out on (none when there was nothing to send). */
   readonly sid?: string;
