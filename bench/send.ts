@@ -1,11 +1,23 @@
-// Send (issue 9 §5): messages/s through the sink at batch sizes 1, 10, 100 and 1,000
-// (`maxBatchMessages`), JSON and BSON, against a raw undici /send loop with bodies built before
-// the clock starts. Both send one request at a time on one keep-alive connection, as the notes'
-// client did (§13). The bus runs in a child process.
+// Send (issue 9 §5, issue 18): messages/s through the sink at batch sizes 1, 10, 100 and 1,000
+// (`maxBatchMessages`), JSON and BSON, against raw undici /send loops on one keep-alive
+// connection, one request at a time, as the notes' client did (§13). Two raw senders:
+// - "raw encode" builds each body inside the clock (`JSON.stringify` of the batch object,
+//   `BSON.serialize` per message): what a user pays who writes the loop by hand. This is the
+//   baseline the sink must reach (≥ 90%).
+// - "raw prebuilt" sends bodies built before the clock starts: the wire and the bus alone.
+// And one-shot sends: `client.send()` of one message at a time against a raw single /send on a
+// reused session, encoding inside the clock.
 //
-//   npx tsx bench/send.ts [filter]        e.g. "BSON ×100"
-//   BENCH_RUNS=3
+// Every variant sends into one queue of its own on a bus whose ring holds 10,000 messages per
+// queue, so the bus's memory (and speed) stays the same from the first run to the last: sending
+// into fresh queues run after run made the bus fuller and slower, and biased the ratio. Senders
+// alternate inside each run, and the order flips from run to run.
+//
+//   npx tsx bench/send.ts [filter]        e.g. "BSON ×100", "single"
+//   BENCH_RUNS=5 (default 5)
 import { Agent, request } from 'undici';
+import { serialize } from 'bson';
+import { lastValueFrom } from 'rxjs';
 import { startBusProcess, type BusProcess } from './lib/bus-process';
 import { gc } from './lib/gc';
 import { benchClient } from './lib/library-read';
@@ -19,7 +31,11 @@ import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const BATCHES = [1, 10, 100, 1_000] as const;
+/** One-shot sends per run: each is a whole HTTP exchange. */
+const SINGLE_SENDS = 2_000;
 const BUS = 'send';
+/** The bus's ring per queue: bounds its memory, whatever the number of runs. */
+const RING = 10_000;
 const FILTER = process.argv[2];
 
 /** Fewer messages for small batches, so that each case takes a few seconds at most. */
@@ -27,7 +43,7 @@ function messagesFor(batch: number): number {
   return batch <= 10 ? 10_000 : 100_000;
 }
 
-type Sender = 'raw undici' | 'hmb-rx sink';
+type Sender = 'raw encode' | 'raw prebuilt' | 'hmb-rx sink' | 'raw single' | 'hmb-rx send';
 
 interface Row {
   readonly config: string;
@@ -63,9 +79,12 @@ async function timed(
   return row;
 }
 
-async function rawSend(busUrl: string, format: Format, bodies: Buffer[]): Promise<void> {
+/** A raw /send session: one keep-alive connection, one sid, one request at a time. */
+async function withRawSession(
+  busUrl: string,
+  send: (post: (body: string | Uint8Array, contentType: string) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const agent = new Agent({ keepAliveTimeout: 60_000 });
-  const contentType = format === 'json' ? 'application/json' : 'application/bson';
   try {
     const open = await request(`${busUrl}/open`, {
       method: 'POST',
@@ -74,7 +93,7 @@ async function rawSend(busUrl: string, format: Format, bodies: Buffer[]): Promis
       body: '{}',
     });
     const { sid } = (await open.body.json()) as { sid: string };
-    for (const body of bodies) {
+    await send(async (body, contentType) => {
       const res = await request(`${busUrl}/send/${sid}`, {
         method: 'POST',
         dispatcher: agent,
@@ -83,10 +102,54 @@ async function rawSend(busUrl: string, format: Format, bodies: Buffer[]): Promis
       });
       await res.body.dump();
       if (res.statusCode !== 204) throw new Error(`/send: ${res.statusCode}`);
-    }
+    });
   } finally {
     await agent.close();
   }
+}
+
+const CONTENT_TYPE: Readonly<Record<Format, string>> = {
+  json: 'application/json',
+  bson: 'application/bson',
+};
+
+/** The body a hand-written sender builds for `messages[first..first+count)`. */
+function encodeBatch(
+  format: Format,
+  messages: readonly BenchMessage[],
+  first: number,
+  count: number,
+): string | Uint8Array {
+  if (format === 'json') {
+    const list: Record<number, BenchMessage> = {};
+    for (let k = 0; k < count; k++) list[k] = messages[first + k]!;
+    return JSON.stringify(list);
+  }
+  const docs: Uint8Array[] = [];
+  for (let k = 0; k < count; k++) docs.push(serialize(messages[first + k]!));
+  return Buffer.concat(docs);
+}
+
+/** Raw sender that encodes inside the clock. */
+function rawEncodeSend(
+  busUrl: string,
+  format: Format,
+  batch: number,
+  messages: readonly BenchMessage[],
+): Promise<void> {
+  return withRawSession(busUrl, async (post) => {
+    for (let i = 0; i < messages.length; i += batch) {
+      const count = Math.min(batch, messages.length - i);
+      await post(encodeBatch(format, messages, i, count), CONTENT_TYPE[format]);
+    }
+  });
+}
+
+/** Raw sender of bodies built before the clock started. */
+function rawPrebuiltSend(busUrl: string, format: Format, bodies: readonly Buffer[]): Promise<void> {
+  return withRawSession(busUrl, async (post) => {
+    for (const body of bodies) await post(body, CONTENT_TYPE[format]);
+  });
 }
 
 async function sinkSend(
@@ -108,8 +171,38 @@ async function sinkSend(
   }
 }
 
+/** One message per /send, awaited one after the other, on one client (one session). */
+async function clientSingleSend(
+  busUrl: string,
+  format: Format,
+  messages: readonly BenchMessage[],
+): Promise<void> {
+  const client = benchClient(busUrl, format);
+  try {
+    for (const m of messages) await lastValueFrom(client.send(m), { defaultValue: undefined });
+  } finally {
+    await client.close();
+  }
+}
+
+function rawSingleSend(
+  busUrl: string,
+  format: Format,
+  messages: readonly BenchMessage[],
+): Promise<void> {
+  return withRawSession(busUrl, async (post) => {
+    for (let i = 0; i < messages.length; i++)
+      await post(encodeBatch(format, messages, i, 1), CONTENT_TYPE[format]);
+  });
+}
+
+/** This run's order of the senders: flipped every other run. */
+function ordered<T>(run: number, senders: readonly T[]): T[] {
+  return run % 2 === 1 ? [...senders] : [...senders].reverse();
+}
+
 async function oneRun(run: number): Promise<Row[]> {
-  const bus = await startBusProcess({ maxSessionsPerIp: 1_000 });
+  const bus = await startBusProcess({ maxSessionsPerIp: 1_000, queueLimit: RING });
   const busUrl = `${bus.url}/${BUS}`;
   const rows: Row[] = [];
   try {
@@ -118,27 +211,46 @@ async function oneRun(run: number): Promise<Row[]> {
         const config = `${format.toUpperCase()} ×${batch}`;
         if (FILTER !== undefined && !config.includes(FILTER)) continue;
         const n = messagesFor(batch);
-        const queue = `S${batch}`;
-        const messages = Array.from({ length: n }, (_, i) => benchMessage(queue, i, PAD.small));
-        const bodies: Buffer[] = [];
-        for (let i = 0; i < n; i += batch) {
-          bodies.push(
-            format === 'json'
-              ? jsonSendBody(queue, i, batch, PAD.small)
-              : bsonSendBody(queue, i, batch, PAD.small),
-          );
-        }
-        const order: Sender[] =
-          run % 2 === 1 ? ['raw undici', 'hmb-rx sink'] : ['hmb-rx sink', 'raw undici'];
-        for (const sender of order) {
+        const senders: Sender[] = ['raw encode', 'hmb-rx sink', 'raw prebuilt'];
+        for (const sender of ordered(run, senders)) {
+          // One queue per variant, the same in every run: its ring bounds what the bus holds.
+          const queue = `S${format}${batch}${sender.replace(/\W/g, '')}`;
+          const messages = Array.from({ length: n }, (_, i) => benchMessage(queue, i, PAD.small));
+          const bodies: Buffer[] = [];
+          if (sender === 'raw prebuilt') {
+            for (let i = 0; i < n; i += batch) {
+              bodies.push(
+                format === 'json'
+                  ? jsonSendBody(queue, i, batch, PAD.small)
+                  : bsonSendBody(queue, i, batch, PAD.small),
+              );
+            }
+          }
           rows.push(
             await timed(bus, config, sender, n, () =>
-              sender === 'raw undici'
-                ? rawSend(busUrl, format, bodies)
-                : sinkSend(busUrl, format, batch, messages),
+              sender === 'raw encode'
+                ? rawEncodeSend(busUrl, format, batch, messages)
+                : sender === 'raw prebuilt'
+                  ? rawPrebuiltSend(busUrl, format, bodies)
+                  : sinkSend(busUrl, format, batch, messages),
             ),
           );
         }
+      }
+      const config = `${format.toUpperCase()} single`;
+      if (FILTER !== undefined && !config.includes(FILTER)) continue;
+      for (const sender of ordered<Sender>(run, ['raw single', 'hmb-rx send'])) {
+        const queue = `S${format}single${sender.replace(/\W/g, '')}`;
+        const messages = Array.from({ length: SINGLE_SENDS }, (_, i) =>
+          benchMessage(queue, i, PAD.small),
+        );
+        rows.push(
+          await timed(bus, config, sender, SINGLE_SENDS, () =>
+            sender === 'raw single'
+              ? rawSingleSend(busUrl, format, messages)
+              : clientSingleSend(busUrl, format, messages),
+          ),
+        );
       }
     }
   } finally {
@@ -149,19 +261,24 @@ async function oneRun(run: number): Promise<Row[]> {
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  console.log(`send: sink vs raw /send, small messages; ${machineLine(machine)}`);
-  const runs = runCount();
+  console.log(`send: sink and send() vs raw /send, small messages; ${machineLine(machine)}`);
+  const runs = runCount(5);
   const records = await repeatRuns(runs, oneRun);
   const rows = medianRows(records, (r) => `${r.config}|${r.sender}`, 'msgPerSec');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.sender}`);
+  const find = (config: string, sender: Sender) =>
+    rows.find((r) => r.config === config && r.sender === sender);
   const configs = [...new Set(rows.map((r) => r.config))];
-  const table = configs.map((config) => {
-    const raw = rows.find((r) => r.config === config && r.sender === 'raw undici');
-    const sink = rows.find((r) => r.config === config && r.sender === 'hmb-rx sink');
+  const batched = configs.filter((c) => !c.endsWith('single'));
+  const table = batched.map((config) => {
+    const raw = find(config, 'raw encode');
+    const prebuilt = find(config, 'raw prebuilt');
+    const sink = find(config, 'hmb-rx sink');
     return {
       config,
       messages: sink?.messages ?? raw?.messages,
       raw: raw?.msgPerSec,
+      prebuilt: prebuilt?.msgPerSec,
       sink: sink?.msgPerSec,
       ratio: sink !== undefined && raw !== undefined ? sink.msgPerSec / raw.msgPerSec : NaN,
       rawCpu: raw?.clientCpuMsPer1k,
@@ -175,9 +292,10 @@ async function main(): Promise<void> {
     [
       { header: 'format × batch' },
       { header: 'messages', align: 'right' },
-      { header: 'raw undici', align: 'right' },
+      { header: 'raw encode', align: 'right' },
       { header: 'hmb-rx sink', align: 'right' },
-      { header: 'sink / raw', align: 'right' },
+      { header: 'sink / raw encode', align: 'right' },
+      { header: 'raw prebuilt', align: 'right' },
       { header: 'CPU raw', align: 'right' },
       { header: 'CPU sink', align: 'right' },
       { header: 'bus CPU', align: 'right' },
@@ -189,13 +307,49 @@ async function main(): Promise<void> {
       int(t.raw),
       int(t.sink),
       percent(t.ratio),
+      int(t.prebuilt),
       fixed(t.rawCpu, 2),
       fixed(t.sinkCpu, 2),
       fixed(t.busCpu, 2),
       rangeText(t.original),
     ]),
   );
-  writeResults('send', { machine, runs: records, medians: rows, summary: table });
+  const singles = configs
+    .filter((c) => c.endsWith('single'))
+    .map((config) => {
+      const raw = find(config, 'raw single');
+      const send = find(config, 'hmb-rx send');
+      return {
+        config,
+        raw: raw?.msgPerSec,
+        send: send?.msgPerSec,
+        ratio: send !== undefined && raw !== undefined ? send.msgPerSec / raw.msgPerSec : NaN,
+        rawCpu: raw?.clientCpuMsPer1k,
+        sendCpu: send?.clientCpuMsPer1k,
+      };
+    });
+  if (singles.length > 0) {
+    printTable(
+      `One-shot sends, ${SINGLE_SENDS.toLocaleString('en')} messages one /send each on a reused session, median of ${runs} run(s)`,
+      [
+        { header: 'format' },
+        { header: 'raw single', align: 'right' },
+        { header: 'client.send()', align: 'right' },
+        { header: 'send / raw', align: 'right' },
+        { header: 'CPU raw', align: 'right' },
+        { header: 'CPU send', align: 'right' },
+      ],
+      singles.map((t) => [
+        t.config,
+        int(t.raw),
+        int(t.send),
+        percent(t.ratio),
+        fixed(t.rawCpu, 2),
+        fixed(t.sendCpu, 2),
+      ]),
+    );
+  }
+  writeResults('send', { machine, runs: records, medians: rows, summary: table, singles });
 }
 
 void main();
