@@ -17,7 +17,6 @@
 //   BENCH_RUNS=5 (default 5)
 import { Agent, request } from 'undici';
 import { serialize } from 'bson';
-import { lastValueFrom } from 'rxjs';
 import { startBusProcess, type BusProcess } from './lib/bus-process';
 import { gc } from './lib/gc';
 import { benchClient } from './lib/library-read';
@@ -179,7 +178,7 @@ async function clientSingleSend(
 ): Promise<void> {
   const client = benchClient(busUrl, format);
   try {
-    for (const m of messages) await lastValueFrom(client.send(m), { defaultValue: undefined });
+    for (const m of messages) await client.send(m);
   } finally {
     await client.close();
   }
