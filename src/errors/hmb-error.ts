@@ -38,7 +38,7 @@ export interface HmbErrorContext {
   readonly url?: string;
   /** The HTTP status of the failed response. */
   readonly status?: number;
-  /** The start of the response body (at most {@link MAX_BODY_EXCERPT_CHARS} characters). */
+  /** The start of the response body (at most 500 characters). */
   readonly body?: string;
 }
 
@@ -90,8 +90,12 @@ export abstract class HmbError extends Error implements HmbErrorContext {
     Object.defineProperty(this, HMB_ERROR_BRAND, { value: true });
   }
 
+  /**
+   * The class name, e.g. `'HmbNetworkError'`. Each subclass returns it as a literal rather than
+   * `this.constructor.name`, which a minifier shortens to a letter.
+   */
   override get name(): string {
-    return this.constructor.name;
+    return 'HmbError';
   }
 }
 

@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbSessionLimitError extends HmbError {
   override readonly code = 'HMB_ERR_SESSION_LIMIT' as const;
 
+  /** Always `'HmbSessionLimitError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbSessionLimitError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }
