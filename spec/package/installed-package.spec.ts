@@ -74,12 +74,12 @@ describe('the packed tarball', () => {
     expect(packed.files.filter((f) => /^(src|spec|bench|examples)\//.test(f))).toEqual([]);
   });
 
-  it('resolves to the right types and formats for every entry and condition (arethetypeswrong)', async () => {
+  it('resolves to the right types and formats for every entry under node10, node16 (ESM and CJS) and bundler (arethetypeswrong)', async () => {
     // attw exits non-zero when it finds a problem; its JSON report says which.
     const { stdout } = await new Promise<{ stdout: string }>((resolve) => {
       execFile(
         join(ROOT, 'node_modules', '.bin', 'attw'),
-        [packed.tarball, '--profile', 'node16', '--format', 'json'],
+        [packed.tarball, '--format', 'json'],
         { cwd: work, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
         (_error, out) => resolve({ stdout: out }),
       );
