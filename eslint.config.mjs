@@ -36,7 +36,9 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**'] },
+  {
+    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'api-reference/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,12 +6,11 @@
  *
  * @packageDocumentation
  */
-export { HmbClient, DEFAULT_ONE_SHOT_ATTEMPTS } from './client/hmb-client';
+export { HmbClient } from './client/hmb-client';
 export {
   DEFAULT_HEARTBEAT_SEC,
   DEFAULT_RECV_ALL_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_WATCHDOG_GRACE_MS,
   type HmbClientOptions,
   type HmbSubscribeOptions,
 } from './client/client-options';
@@ -29,13 +28,9 @@ export type {
   HmbCapability,
 } from './protocol/bus-info';
 export type { HmbFilter, HmbFilterScalar, HmbFilterValue } from './protocol/filter-types';
-export { BSON_CONTENT_TYPE, JSON_CONTENT_TYPE, type HmbFormat } from './protocol/hmb-format';
+export type { HmbFormat } from './protocol/hmb-format';
 export {
   ANNOUNCEMENT_QUEUE,
-  EOF,
-  EOF_TYPE,
-  HEARTBEAT,
-  HEARTBEAT_TYPE,
   NEW_QUEUE_TYPE,
   type HmbEof,
   type HmbFrame,
@@ -43,21 +38,14 @@ export {
   type HmbMessage,
   type HmbNewQueueData,
 } from './protocol/message';
-export type {
-  HmbOpenAck,
-  HmbOpenParams,
-  HmbOpenQueueAck,
-  HmbQueueParams,
-} from './protocol/open-params';
+export type { HmbOpenParams, HmbQueueParams } from './protocol/open-params';
 export type { HmbOutgoing } from './protocol/outgoing';
-export { formatHmbTime, parseHmbTime, HMB_TIME_PATTERN, type HmbTimeInput } from './protocol/time';
+export { formatHmbTime, parseHmbTime, type HmbTimeInput } from './protocol/time';
 export {
   compileTopicPatterns,
   isValidTopicPattern,
   type HmbTopicMatcher,
 } from './protocol/topic-pattern';
-export { decodeJsonFrames } from './protocol/json-codec';
-export { decodeBsonFrames } from './protocol/bson-codec';
 
 export type {
   HmbConnectionState,
@@ -69,7 +57,6 @@ export type { HmbEvent } from './session/hmb-event';
 export type { HmbSubscribeParams } from './session/subscription-cursor';
 
 export {
-  backoffDelayMs,
   retryWithBackoff,
   DEFAULT_RETRY_FACTOR,
   DEFAULT_RETRY_INITIAL_DELAY_MS,
@@ -79,10 +66,9 @@ export {
   type HmbRetryHooks,
   type HmbRetryInfo,
 } from './operators/retry-with-backoff';
-export { watchdog } from './operators/watchdog';
 export { withoutHeartbeats } from './operators/without-heartbeats';
 
-export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport';
+export { FetchTransport, type HmbFetchTransportOptions } from './transport/fetch-transport';
 export type {
   HmbTransport,
   HmbTransportRequest,
@@ -91,20 +77,14 @@ export type {
 
 export {
   compileFilter,
-  MAX_FILTER_CLAUSES,
-  MAX_FILTER_DEPTH,
-  type CompileFilterOptions,
+  type HmbCompileFilterOptions,
   type HmbFilterPredicate,
   type HmbFilterTarget,
 } from './protocol/filter/index';
-export { BsonFrameDecoder } from './protocol/bson-frame-decoder';
-export { JsonFrameDecoder } from './protocol/json-frame-decoder';
-export type { HmbFrameDecoder } from './protocol/frame-decoder';
-export { RESERVED_TYPES } from './protocol/outgoing-wire';
-export { AUTO_STREAM_FAILURES_BEFORE_POLL, type HmbReceiveMode } from './session/batch-source';
+export type { HmbReceiveMode } from './session/batch-source';
 
-export { DEFAULT_SEND_ATTEMPTS } from './client/hmb-client';
-export { HmbSink } from './sink/hmb-sink';
+// The sink is made by HmbClient.sink(): its constructor takes internal session plumbing.
+export type { HmbSink } from './sink/hmb-sink';
 export type { HmbSendResult, HmbSinkSummary } from './sink/send-result';
 export type { HmbSendReceipt } from './sink/send-receipt';
 export {
@@ -122,11 +102,15 @@ export { MemoryCursorStore } from './cursor/memory-cursor-store';
 export { LocalStorageCursorStore, type HmbWebStorage } from './cursor/local-storage-cursor-store';
 export { DEFAULT_CURSOR_SAVE_INTERVAL_MS, type HmbCursorOptions } from './client/client-options';
 
-export { DEFAULT_DEDUPE_WINDOW_SIZE, dedupeBy, type DedupeByOptions } from './operators/dedupe-by';
+export {
+  DEFAULT_DEDUPE_WINDOW_SIZE,
+  dedupeBy,
+  type HmbDedupeByOptions,
+} from './operators/dedupe-by';
 export { dataOf } from './operators/data-of';
 export {
   decodeData,
-  type DecodeDataOptions,
+  type HmbDecodeDataOptions,
   type HmbDataGuard,
   type HmbDataParseFunction,
   type HmbDataSchema,
@@ -156,7 +140,7 @@ export {
   type HmbMergeReorderOptions,
   type HmbSourceFailure,
   type HmbSourcedMessage,
-  type MergeBusesOptions,
+  type HmbMergeBusesOptions,
 } from './operators/merge-buses';
 export { ofTopic } from './operators/of-topic';
 export { ofType } from './operators/of-type';
@@ -165,11 +149,11 @@ export {
   DEFAULT_REORDER_MAX_BUFFERED,
   reorderByTime,
   type HmbTimeValue,
-  type ReorderByTimeOptions,
+  type HmbReorderByTimeOptions,
 } from './operators/reorder-by-time';
 export {
   DEFAULT_SHARE_GRACE_PERIOD_MS,
   shareSubscription,
-  type ShareSubscriptionOptions,
+  type HmbShareSubscriptionOptions,
 } from './operators/share-subscription';
-export { whereData, type WhereDataOptions } from './operators/where-data';
+export { whereData, type HmbWhereDataOptions } from './operators/where-data';

@@ -7,7 +7,7 @@
 import { HmbClient as BrowserSafeHmbClient } from './client/hmb-client';
 import type { HmbClientOptions } from './client/client-options';
 import type { HmbTransport } from './transport/transport';
-import { UndiciTransport, type UndiciTransportOptions } from './transport/undici-transport';
+import { UndiciTransport, type HmbUndiciTransportOptions } from './transport/undici-transport';
 
 export * from './index';
 export { FileCursorStore } from './cursor/file-cursor-store';
@@ -16,12 +16,12 @@ export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_CONNECTIONS_PER_ORIGIN,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-  type UndiciTransportOptions,
+  type HmbUndiciTransportOptions,
 } from './transport/undici-transport';
 
 /** Options of the Node {@link HmbClient}: the common ones plus undici's (TLS, timeouts, pool). */
 export interface HmbNodeClientOptions
-  extends HmbClientOptions, Omit<UndiciTransportOptions, 'dispatcher'> {}
+  extends HmbClientOptions, Omit<HmbUndiciTransportOptions, 'dispatcher'> {}
 
 /**
  * A client of one HMB bus, for Node: see the browser-safe `HmbClient` for the API. The default

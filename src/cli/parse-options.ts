@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { compileFilter, formatHmbTime, HMB_TIME_PATTERN, isValidTopicPattern } from '../node';
+import { compileFilter, formatHmbTime, isValidTopicPattern } from '../node';
+import { HMB_TIME_PATTERN } from '../protocol/time';
 import type { HmbFilter } from '../node';
 
 /**

@@ -2,7 +2,9 @@ import { validPositions, type HmbCursorStore, type HmbPositions } from './cursor
 
 /** The part of the Web Storage API the store uses (so tests can pass their own). */
 export interface HmbWebStorage {
+  /** The stored string, or `null` when there is none. */
   getItem(key: string): string | null;
+  /** Stores a string under a key (may throw when the storage is full). */
   setItem(key: string, value: string): void;
 }
 

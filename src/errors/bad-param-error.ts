@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbBadParamError extends HmbError {
   override readonly code = 'HMB_ERR_BAD_PARAM' as const;
 
+  /** Always `'HmbBadParamError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbBadParamError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
  */
 export class HmbBufferFullError extends HmbError {
   override readonly code = 'HMB_ERR_BUFFER_FULL' as const;
+
+  /** Always `'HmbBufferFullError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbBufferFullError';
+  }
   /** The refused message. */
   readonly outgoing: unknown;
 

@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbDecodeError extends HmbError {
   override readonly code = 'HMB_ERR_DECODE' as const;
 
+  /** Always `'HmbDecodeError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbDecodeError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

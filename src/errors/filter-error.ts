@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbFilterError extends HmbError {
   override readonly code = 'HMB_ERR_FILTER' as const;
 
+  /** Always `'HmbFilterError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbFilterError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

@@ -89,8 +89,12 @@ export abstract class HmbError extends Error implements HmbErrorContext {
     Object.defineProperty(this, HMB_ERROR_BRAND, { value: true });
   }
 
+  /**
+   * The class name, e.g. `'HmbNetworkError'`. Each subclass returns it as a literal rather than
+   * `this.constructor.name`, which a minifier shortens to a letter.
+   */
   override get name(): string {
-    return this.constructor.name;
+    return 'HmbError';
   }
 }
 

@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbHttpError extends HmbError {
   override readonly code = 'HMB_ERR_HTTP' as const;
 
+  /** Always `'HmbHttpError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbHttpError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

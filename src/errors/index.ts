@@ -1,7 +1,6 @@
 export {
   HmbError,
   isHmbError,
-  MAX_BODY_EXCERPT_CHARS,
   type HmbErrorCode,
   type HmbErrorContext,
   type HmbErrorOptions,

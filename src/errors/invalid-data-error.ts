@@ -8,6 +8,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbInvalidDataError extends HmbError {
   override readonly code = 'HMB_ERR_INVALID_DATA' as const;
 
+  /** Always `'HmbInvalidDataError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbInvalidDataError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

@@ -7,6 +7,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
  */
 export class HmbInvalidMessageError extends HmbError {
   override readonly code = 'HMB_ERR_INVALID_MESSAGE' as const;
+
+  /** Always `'HmbInvalidMessageError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbInvalidMessageError';
+  }
   /** The refused message, as it was given. */
   readonly outgoing: unknown;
   /** What is wrong with it, e.g. `type is reserved: HEARTBEAT`. */

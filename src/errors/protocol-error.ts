@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbProtocolError extends HmbError {
   override readonly code = 'HMB_ERR_PROTOCOL' as const;
 
+  /** Always `'HmbProtocolError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbProtocolError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

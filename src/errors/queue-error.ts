@@ -7,6 +7,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
  */
 export class HmbQueueError extends HmbError {
   override readonly code = 'HMB_ERR_QUEUE' as const;
+
+  /** Always `'HmbQueueError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbQueueError';
+  }
   /** The server's text for this queue, e.g. `topic contains invalid characters`. */
   readonly serverMessage: string;
 

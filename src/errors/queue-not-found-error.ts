@@ -8,6 +8,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbQueueNotFoundError extends HmbError {
   override readonly code = 'HMB_ERR_QUEUE_NOT_FOUND' as const;
 
+  /** Always `'HmbQueueNotFoundError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbQueueNotFoundError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
  */
 export class HmbSendError extends HmbError {
   override readonly code = 'HMB_ERR_SEND' as const;
+
+  /** Always `'HmbSendError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbSendError';
+  }
   /** The messages that were not confirmed as sent. */
   readonly outgoing: readonly unknown[];
 

@@ -21,6 +21,11 @@ export class HmbSessionLimitError extends HmbError {
    */
   declare readonly clientSessions?: number;
 
+  /** Always `'HmbSessionLimitError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbSessionLimitError';
+  }
+
   constructor(message: string, options: HmbSessionLimitErrorOptions = {}) {
     const { clientSessions, ...rest } = options;
     super(message, rest);

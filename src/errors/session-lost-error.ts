@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbSessionLostError extends HmbError {
   override readonly code = 'HMB_ERR_SESSION_LOST' as const;
 
+  /** Always `'HmbSessionLostError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbSessionLostError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

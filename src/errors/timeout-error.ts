@@ -6,6 +6,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbTimeoutError extends HmbError {
   override readonly code = 'HMB_ERR_TIMEOUT' as const;
 
+  /** Always `'HmbTimeoutError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbTimeoutError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

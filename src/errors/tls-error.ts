@@ -7,6 +7,11 @@ import { HmbError, type HmbErrorOptions } from './hmb-error';
 export class HmbTlsError extends HmbError {
   override readonly code = 'HMB_ERR_TLS' as const;
 
+  /** Always `'HmbTlsError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbTlsError';
+  }
+
   constructor(message: string, options: HmbErrorOptions = {}) {
     super(message, options);
   }

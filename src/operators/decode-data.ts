@@ -33,6 +33,7 @@ export type HmbDataParseFunction<T> = (data: unknown) => T;
  * ```
  */
 export interface HmbDataSchema<T> {
+  /** Returns the data as `T`, or throws when it is invalid. */
   parse(data: unknown): T;
 }
 
@@ -77,10 +78,10 @@ export type HmbOnInvalid =
  *
  * @example
  * ```ts
- * const options: DecodeDataOptions = { onInvalid: 'drop' };
+ * const options: HmbDecodeDataOptions = { onInvalid: 'drop' };
  * ```
  */
-export interface DecodeDataOptions {
+export interface HmbDecodeDataOptions {
   /** See {@link HmbOnInvalid}. Default `'error'`. */
   readonly onInvalid?: HmbOnInvalid;
 }
@@ -114,12 +115,12 @@ export interface DecodeDataOptions {
  *   .subscribe((m) => console.log(m.data.eventId, m.data.magnitude)); // m.data: { eventId: string; magnitude: number }
  * ```
  * @param validate - a type guard, a parse function or a schema object with `parse`.
- * @param options - see {@link DecodeDataOptions}.
+ * @param options - see {@link HmbDecodeDataOptions}.
  * @returns an operator from messages to messages with validated data.
  */
 export function decodeData<T, M extends HmbMessage<unknown> = HmbMessage<unknown>>(
   validate: HmbDataValidator<T>,
-  options: DecodeDataOptions = {},
+  options: HmbDecodeDataOptions = {},
 ): OperatorFunction<M, HmbDecoded<M, T>> {
   const onInvalid = options.onInvalid ?? 'error';
   const check = validatorFunction(validate);

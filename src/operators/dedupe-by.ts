@@ -14,10 +14,10 @@ export const DEFAULT_DEDUPE_WINDOW_SIZE = 10_000;
  *
  * @example
  * ```ts
- * const lastHour: DedupeByOptions = { windowSize: 10_000, windowMs: 60 * 60_000 };
+ * const lastHour: HmbDedupeByOptions = { windowSize: 10_000, windowMs: 60 * 60_000 };
  * ```
  */
-export interface DedupeByOptions {
+export interface HmbDedupeByOptions {
   /**
    * How many distinct keys to remember (default {@link DEFAULT_DEDUPE_WINDOW_SIZE}). The oldest
    * is forgotten when one more arrives, so memory stays bounded whatever the rate.
@@ -49,13 +49,13 @@ export interface DedupeByOptions {
  * ```
  * @param key - the identity of a value (compared with `SameValueZero`, as Map keys: return a
  *   string or number, not a fresh object). A value whose key is `undefined` is never a duplicate.
- * @param options - see {@link DedupeByOptions}.
+ * @param options - see {@link HmbDedupeByOptions}.
  * @returns an operator that drops the repeats.
  * @throws HmbBadParamError for a window size below 1 or a negative time window.
  */
 export function dedupeBy<T>(
   key: (value: T) => unknown,
-  options: DedupeByOptions = {},
+  options: HmbDedupeByOptions = {},
 ): MonoTypeOperatorFunction<T> {
   const windowSize = options.windowSize ?? DEFAULT_DEDUPE_WINDOW_SIZE;
   const windowMs = options.windowMs ?? Infinity;

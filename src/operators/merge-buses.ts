@@ -77,7 +77,7 @@ export interface HmbLabelledSource<T> {
 export type HmbBusSource<T> = HmbBusSubscription | HmbLabelledSource<T> | Observable<HmbMessage<T>>;
 
 /**
- * What {@link MergeBusesOptions.onSourceError} is told when one source fails.
+ * What {@link HmbMergeBusesOptions.onSourceError} is told when one source fails.
  *
  * @example
  * ```ts
@@ -133,14 +133,14 @@ export interface HmbMergeReorderOptions<T> {
  *
  * @example
  * ```ts
- * const options: MergeBusesOptions<Alert> = {
+ * const options: HmbMergeBusesOptions<Alert> = {
  *   dedupe: { key: (m) => m.data?.eventId },
  *   failFast: false,
  *   onSourceError: ({ bus }) => console.warn(`${bus} is down`),
  * };
  * ```
  */
-export interface MergeBusesOptions<T> {
+export interface HmbMergeBusesOptions<T> {
   /** Let each message through once: the first copy to arrive wins. */
   readonly dedupe?: HmbMergeDedupeOptions<T>;
   /** Put messages back in time order within a bounded lag (after de-duplication). */
@@ -190,12 +190,12 @@ export interface MergeBusesOptions<T> {
  * ).subscribe((m) => console.log(m.bus, m.seq, m.data?.eventId));
  * ```
  * @param sources - clients with parameters, labelled Observables, or bare Observables.
- * @param options - see {@link MergeBusesOptions}.
+ * @param options - see {@link HmbMergeBusesOptions}.
  * @returns one Observable of every source's messages, each with its `bus`.
  */
 export function mergeBuses<T = unknown>(
   sources: readonly HmbBusSource<T>[],
-  options: MergeBusesOptions<T> = {},
+  options: HmbMergeBusesOptions<T> = {},
 ): Observable<HmbSourcedMessage<T>> {
   const steps: MonoTypeOperatorFunction<HmbSourcedMessage<T>>[] = [];
   const scheduling = options.scheduler === undefined ? {} : { scheduler: options.scheduler };

@@ -25,10 +25,10 @@ export type HmbTimeValue = number | string | Date;
  *
  * @example
  * ```ts
- * const options: ReorderByTimeOptions = { lagMs: 2000, maxBuffered: 5000 };
+ * const options: HmbReorderByTimeOptions = { lagMs: 2000, maxBuffered: 5000 };
  * ```
  */
-export interface ReorderByTimeOptions {
+export interface HmbReorderByTimeOptions {
   /**
    * How long each value waits for earlier ones (by time) that are still on their way, in ms:
    * the largest delay between two values' arrivals that still gets them in order.
@@ -70,13 +70,13 @@ interface Held<T> {
  * merged$.pipe(reorderByTime((m) => m.data!.originTime, { lagMs: 2000 }));
  * ```
  * @param time - the value's time: epoch ms, a `Date`, or a string such as an ISO or HMB time.
- * @param options - see {@link ReorderByTimeOptions}.
+ * @param options - see {@link HmbReorderByTimeOptions}.
  * @returns an operator that reorders within the lag.
  * @throws HmbBadParamError for a negative lag or a buffer size below 1.
  */
 export function reorderByTime<T>(
   time: (value: T) => HmbTimeValue,
-  options: ReorderByTimeOptions,
+  options: HmbReorderByTimeOptions,
 ): MonoTypeOperatorFunction<T> {
   const { lagMs } = options;
   const maxBuffered = options.maxBuffered ?? DEFAULT_REORDER_MAX_BUFFERED;

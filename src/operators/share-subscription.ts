@@ -8,10 +8,10 @@ export const DEFAULT_SHARE_GRACE_PERIOD_MS = 5_000;
  *
  * @example
  * ```ts
- * const options: ShareSubscriptionOptions = { gracePeriodMs: 10_000 };
+ * const options: HmbShareSubscriptionOptions = { gracePeriodMs: 10_000 };
  * ```
  */
-export interface ShareSubscriptionOptions {
+export interface HmbShareSubscriptionOptions {
   /**
    * How long the session stays open after the last subscriber has left, in ms (default
    * {@link DEFAULT_SHARE_GRACE_PERIOD_MS}). A subscriber arriving within it joins the same session;
@@ -45,12 +45,12 @@ export interface ShareSubscriptionOptions {
  * alerts$.subscribe(addToList); // same session
  * ```
  * @param source - the Observable to share (typically `client.subscribe(...)`).
- * @param options - see {@link ShareSubscriptionOptions}.
+ * @param options - see {@link HmbShareSubscriptionOptions}.
  * @returns an Observable that subscribes to `source` at most once at a time.
  */
 export function shareSubscription<T>(
   source: Observable<T>,
-  options: ShareSubscriptionOptions = {},
+  options: HmbShareSubscriptionOptions = {},
 ): Observable<T> {
   const graceMs = options.gracePeriodMs ?? DEFAULT_SHARE_GRACE_PERIOD_MS;
   const { scheduler } = options;

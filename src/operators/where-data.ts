@@ -19,10 +19,10 @@ type DataOf<In> = [Extract<In, { readonly kind: 'message' }>] extends [never]
  *
  * @example
  * ```ts
- * const likeTheOriginal: WhereDataOptions = { regex: false };
+ * const likeTheOriginal: HmbWhereDataOptions = { regex: false };
  * ```
  */
-export interface WhereDataOptions {
+export interface HmbWhereDataOptions {
   /**
    * Accept `$regex` (RE2 syntax, `$options` among `i`, `m`, `s`). Default true: on the client
    * there is no server capability to respect, and RE2 runs in linear time. Set false to refuse
@@ -60,14 +60,14 @@ export interface WhereDataOptions {
  *   .subscribe((m) => console.log(m.data?.eventId));
  * ```
  * @param filter - the filter; keys `type`, `sender`, `data.<path>`, `$and`, `$or`, `$nor`, `$not`.
- * @param options - see {@link WhereDataOptions}.
+ * @param options - see {@link HmbWhereDataOptions}.
  * @returns an operator that drops the messages the filter rejects.
  * @throws HmbFilterError when the operator is created with an invalid filter; the message is the
  *   server's text for it (e.g. `$in expects list argument`).
  */
 export function whereData<In extends { readonly kind: string }>(
   filter: HmbDataFilter<DataOf<In>>,
-  options: WhereDataOptions = {},
+  options: HmbWhereDataOptions = {},
 ): MonoTypeOperatorFunction<In> {
   const passes = compileFilter(filter, { regex: options.regex ?? true });
   return keepIf(

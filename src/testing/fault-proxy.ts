@@ -33,10 +33,11 @@ export interface HmbFaultProxy {
   cutResponses(plan: HmbCutPlan | undefined): void;
   /**
    * Stops forwarding on the connections open now, in both directions, keeping their sockets open
-   * (a dead link: a pulled cable, a NAT that forgot the flow), until {@link resume}. New
+   * (a dead link: a pulled cable, a NAT that forgot the flow), until {@link HmbFaultProxy.resume}. New
    * connections work, as they would after such a failure.
    */
   stall(): void;
+  /** Ends a {@link HmbFaultProxy.stall}: the bytes held back are delivered and forwarding goes on. */
   resume(): void;
   /** While on, new connections are reset as soon as they are accepted. */
   refuse(on: boolean): void;

@@ -3,7 +3,7 @@ import { toTransportError } from './network-failure';
 import type { HmbTransport, HmbTransportRequest, HmbTransportResponse } from './transport';
 
 /** Options for {@link FetchTransport}. */
-export interface FetchTransportOptions {
+export interface HmbFetchTransportOptions {
   /** The fetch to use; defaults to the global one. */
   readonly fetch?: typeof globalThis.fetch;
   /** Passed to fetch as `credentials` (browsers: send cookies to a same-site reverse proxy). */
@@ -25,13 +25,14 @@ export class FetchTransport implements HmbTransport {
   private readonly credentials: RequestCredentials | undefined;
   private closed = false;
 
-  constructor(options: FetchTransportOptions = {}) {
+  constructor(options: HmbFetchTransportOptions = {}) {
     const f = options.fetch ?? globalThis.fetch;
     if (typeof f !== 'function') throw new TypeError('FetchTransport: no fetch function available');
     this.fetchFn = f.bind(globalThis);
     this.credentials = options.credentials;
   }
 
+  /** Sends one request with `fetch` (see {@link HmbTransport.request}). */
   async request(request: HmbTransportRequest): Promise<HmbTransportResponse> {
     const { method, url, headers, body, signal } = request;
     if (this.closed)

@@ -41,6 +41,7 @@ export interface HmbTransportResponse {
  * timeout); an aborted request rejects with the signal's reason.
  */
 export interface HmbTransport {
+  /** Sends one request; resolves when the response head has arrived (the body streams). */
   request(request: HmbTransportRequest): Promise<HmbTransportResponse>;
   /** Releases pooled connections. Requests after close fail. */
   close(): Promise<void>;

@@ -14,7 +14,7 @@ export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECTIONS_PER_ORIGIN = 64;
 
 /** Options for {@link UndiciTransport}. */
-export interface UndiciTransportOptions {
+export interface HmbUndiciTransportOptions {
   /** TCP+TLS connect timeout in ms (default {@link DEFAULT_CONNECT_TIMEOUT_MS}). */
   readonly connectTimeoutMs?: number;
   /** Idle keep-alive in ms (default {@link DEFAULT_KEEP_ALIVE_TIMEOUT_MS}). */
@@ -55,7 +55,7 @@ export class UndiciTransport implements HmbTransport {
   private closed = false;
   private readonly acceptEncoding: string;
 
-  constructor(options: UndiciTransportOptions = {}) {
+  constructor(options: HmbUndiciTransportOptions = {}) {
     this.acceptEncoding = options.acceptEncoding ?? 'gzip, deflate';
     if (options.dispatcher !== undefined) {
       this.dispatcher = options.dispatcher;
@@ -76,6 +76,7 @@ export class UndiciTransport implements HmbTransport {
     }
   }
 
+  /** Sends one request through the undici pool (see {@link HmbTransport.request}). */
   async request(req: HmbTransportRequest): Promise<HmbTransportResponse> {
     const { method, url, headers, body, signal } = req;
     if (this.closed)

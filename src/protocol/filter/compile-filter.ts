@@ -11,7 +11,7 @@ import { definedKeys, isDocument } from './is-document';
 import { allOf, anyOf, noneOf, not } from './logical-predicates';
 
 /** Options of {@link compileFilter}. */
-export interface CompileFilterOptions {
+export interface HmbCompileFilterOptions {
   /**
    * Allow `$regex` (with `$options`): the server's REGEX capability. Default false, as on the
    * original server, where `$regex` is `unknown operator: $regex`.
@@ -32,8 +32,8 @@ export interface CompileFilterOptions {
  * `err.message` in its /open reply unchanged.
  *
  * The filter may come from an untrusted client: nesting, clause count, list sizes and regular
- * expressions are bounded ({@link MAX_FILTER_DEPTH}, {@link MAX_FILTER_CLAUSES},
- * {@link MAX_FILTER_VALUES}), so compiling never overflows the stack and evaluating stays cheap.
+ * expressions are bounded (100 levels of nesting, 10,000 clauses,
+ * 100,000 values), so compiling never overflows the stack and evaluating stays cheap.
  *
  * @example
  * ```ts
@@ -44,7 +44,7 @@ export interface CompileFilterOptions {
  * compileFilter({ 'data.i': { $in: 5 } }); // throws HmbFilterError: $in expects list argument
  * ```
  * @param filter - the filter document, as decoded from JSON or BSON (or written in JavaScript).
- * @param options - see {@link CompileFilterOptions}.
+ * @param options - see {@link HmbCompileFilterOptions}.
  * @returns a predicate that tells whether a message passes.
  * @throws HmbFilterError when the filter is invalid. A filter that is not a document at all
  *   (`null`, a string, an array) gives `unexpected expression: <its JSON>`, the text the original
@@ -53,7 +53,7 @@ export interface CompileFilterOptions {
  */
 export function compileFilter(
   filter: unknown,
-  options: CompileFilterOptions = {},
+  options: HmbCompileFilterOptions = {},
 ): HmbFilterPredicate {
   const context: FilterCompileContext = {
     budget: new FilterBudget(),

@@ -1,4 +1,4 @@
-export { compileFilter, type CompileFilterOptions } from './compile-filter';
+export { compileFilter, type HmbCompileFilterOptions } from './compile-filter';
 export { MAX_FILTER_CLAUSES, MAX_FILTER_DEPTH, MAX_FILTER_VALUES } from './filter-budget';
 export type { HmbFilterPredicate, HmbFilterTarget } from './filter-target';
 export { MAX_REGEX_LENGTH, MAX_REGEX_PROGRAM_SIZE } from './regex-test';
