@@ -36,7 +36,15 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      'bench/results/**',
+      'examples/angular-dashboard/{dist,.angular,out-tsc}/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

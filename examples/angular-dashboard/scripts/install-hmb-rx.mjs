@@ -1,0 +1,40 @@
+// Installs hmb-rx into this example the way an application gets it from npm: built, packed into a
+// tarball with `npm pack` (so only what package.json's "files" publishes is there), and installed
+// from that tarball. `--no-save` keeps package.json and package-lock.json as committed: the
+// tarball's hash changes with every build, and a locked integrity would break `npm ci`.
+//
+// The library is built into a staging directory, not into the repository's dist/: the repository's
+// tests run the CLI from dist/ and may be running meanwhile.
+//
+// Usage: node scripts/install-hmb-rx.mjs   (prints the tarball's path and size)
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import process from 'node:process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const example = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(example, '../..');
+const staging = mkdtempSync(join(tmpdir(), 'hmb-rx-pack-'));
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+
+try {
+  run('npx', ['--no-install', 'tsup', '--out-dir', join(staging, 'dist')], repo);
+  for (const name of ['package.json', 'README.md', 'docs'])
+    cpSync(join(repo, name), join(staging, name), { recursive: true });
+  run('npm', ['pack', '--silent', '--pack-destination', staging], staging);
+  const tarball = readdirSync(staging).find((name) => name.endsWith('.tgz'));
+  if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${staging}`);
+  const path = join(staging, tarball);
+  run(
+    'npm',
+    ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', path],
+    example,
+  );
+  process.stdout.write(`installed ${path} (${statSync(path).size} bytes)\n`);
+} finally {
+  // The tarball is installed (unpacked into node_modules): the staging directory can go.
+  rmSync(staging, { recursive: true, force: true });
+}
