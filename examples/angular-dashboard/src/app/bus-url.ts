@@ -15,7 +15,10 @@ export const BUS_URL = new InjectionToken<string>('hmb bus URL', {
   factory: () => busUrlOf(inject(DOCUMENT).location),
 });
 
-/** The absolute bus URL a page address names (HmbClient wants an absolute URL). */
+/**
+ * The bus URL a page address names, made absolute: the page shows it, and it keys what the page
+ * keeps in localStorage, so one bus must have one spelling.
+ */
 export function busUrlOf(location: Pick<Location, 'href' | 'search'>): string {
   const named = new URLSearchParams(location.search).get('bus');
   return new URL(named ?? DEFAULT_BUS_PATH, location.href).href;
