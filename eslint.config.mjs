@@ -37,7 +37,14 @@ const nodeBuiltins = [
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'bench/results/**', 'api-reference/**'],
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      'bench/results/**',
+      'api-reference/**',
+      'examples/angular-dashboard/{dist,.angular,out-tsc}/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

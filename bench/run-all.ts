@@ -21,6 +21,8 @@ const BENCHMARKS = [
   'decode',
   // The embedded bus on its own, against the original's figures (see docs/server.md).
   'server-throughput',
+  // What a browser application's bundle pulls in (needs `npm run build`).
+  'browser-bundle',
 ] as const;
 
 function runOne(name: string, args: readonly string[]): Promise<number> {

@@ -252,7 +252,7 @@ export class HmbClient {
   /**
    * Sends one message or several, at once (no need to subscribe), like the Python client's
    * `send`: the messages go out in batches on the client's publishing session, with retries
-   * ({@link DEFAULT_SEND_ATTEMPTS} attempts per batch unless `retry.maxAttempts` says otherwise).
+   * (5 attempts per batch unless `retry.maxAttempts` says otherwise).
    * Every message is checked before anything is sent.
    *
    * @returns a Promise of how many messages the server confirmed. It rejects with

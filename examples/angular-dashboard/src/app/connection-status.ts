@@ -1,0 +1,25 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { AlertFeed } from './alert-feed';
+
+/** The connection badge, and a note when the bus could not deliver some messages. */
+@Component({
+  selector: 'app-connection-status',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <span class="badge {{ feed.connection().tone }}" data-testid="connection">
+      {{ feed.connection().label }}
+    </span>
+    @if (feed.lastGap(); as gap) {
+      <span class="badge warning" data-testid="gap">
+        @if (gap.reason === 'skipped') {
+          gap of {{ gap.nextSeq - gap.expectedSeq }} messages
+        } @else {
+          bus restarted: queue reset
+        }
+      </span>
+    }
+  `,
+})
+export class ConnectionStatus {
+  protected readonly feed = inject(AlertFeed);
+}
