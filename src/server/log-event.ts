@@ -59,6 +59,7 @@ export type HmbServerLogEvent =
       readonly droppedBytes: number;
       readonly reason: string;
     }
+  | { readonly type: 'storage-skipped'; readonly file: string; readonly reason: string }
   | { readonly type: 'storage-compacted'; readonly file: string; readonly records: number }
   | { readonly type: 'storage-error'; readonly message: string; readonly cause: unknown }
   | { readonly type: 'internal-error'; readonly message: string; readonly cause: unknown }

@@ -16,6 +16,12 @@ export const DEFAULT_QUEUE_LIMIT = 100_000;
 export const DEFAULT_MAX_BODY_KB = 10_240;
 /** How often the persistence logs are written out and fsynced, in ms. */
 export const DEFAULT_FSYNC_INTERVAL_MS = 200;
+/** How long a client may take to send a request's headers, in ms (Node's default, kept). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/** Largest request head (request line and headers), in bytes: Go's `DefaultMaxHeaderBytes`. */
+export const MAX_HEADER_BYTES = 1 << 20;
+/** How long a bus with no sessions and nothing stored stays after its last request, in seconds. */
+export const DEFAULT_IDLE_BUS_SEC = 600;
 /** Buses one server holds at most; a request naming one more gets 503. */
 export const DEFAULT_MAX_BUSES = 1_000;
 /** Queues one bus holds at most (ANNOUNCEMENT included); a send creating one more gets 503. */
@@ -43,6 +49,9 @@ export const HMB_SERVER_DEFAULTS = Object.freeze({
   queueLimit: DEFAULT_QUEUE_LIMIT,
   maxBodyKb: DEFAULT_MAX_BODY_KB,
   fsyncIntervalMs: DEFAULT_FSYNC_INTERVAL_MS,
+  fsyncOnSend: false,
+  headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS,
+  idleBusSec: DEFAULT_IDLE_BUS_SEC,
   maxBuses: DEFAULT_MAX_BUSES,
   maxQueuesPerBus: DEFAULT_MAX_QUEUES_PER_BUS,
   shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
@@ -76,8 +85,21 @@ export interface HmbServerOptions {
   readonly maxBodyKb?: number;
   /** Directory for the message logs; without it everything lives in RAM only. */
   readonly persistDir?: string;
-  /** How often logs are written and fsynced, in ms; default 200. */
+  /** How often written logs are fsynced, in ms; default 200. */
   readonly fsyncIntervalMs?: number;
+  /**
+   * fsync the logs before a /send is acknowledged; default false. A 204 always means the
+   * messages are written to the files (they survive a crash of the process); this makes them
+   * survive a power loss too, at a cost in throughput.
+   */
+  readonly fsyncOnSend?: boolean;
+  /** How long a client may take to send a request's headers, in ms; default 60,000. */
+  readonly headersTimeoutMs?: number;
+  /**
+   * Seconds after which a bus that holds nothing (no session, no queue but an empty
+   * ANNOUNCEMENT) is freed, counted from its last request; default 600.
+   */
+  readonly idleBusSec?: number;
   /** CORS (off by default, like the original): an allowed origin, or `true` for `*`. */
   readonly cors?: string | boolean;
   /** Offer the REGEX capability and accept `$regex` in filters; default false. */
@@ -105,6 +127,9 @@ export interface ResolvedServerOptions {
   readonly maxBodyBytes: number;
   readonly persistDir: string | undefined;
   readonly fsyncIntervalMs: number;
+  readonly fsyncOnSend: boolean;
+  readonly headersTimeoutMs: number;
+  readonly idleBusMs: number;
   readonly corsOrigin: string | undefined;
   readonly regex: boolean;
   readonly trustForwardedFor: boolean;
@@ -176,6 +201,13 @@ export function resolveServerOptions(options: HmbServerOptions = {}): ResolvedSe
       options.fsyncIntervalMs,
       DEFAULT_FSYNC_INTERVAL_MS,
     ),
+    fsyncOnSend: options.fsyncOnSend ?? false,
+    headersTimeoutMs: positive(
+      'headersTimeoutMs',
+      options.headersTimeoutMs,
+      DEFAULT_HEADERS_TIMEOUT_MS,
+    ),
+    idleBusMs: positive('idleBusSec', options.idleBusSec, DEFAULT_IDLE_BUS_SEC) * 1000,
     corsOrigin: cors === true ? '*' : cors === false || cors === '' ? undefined : cors,
     regex: options.regex ?? false,
     trustForwardedFor: options.trustForwardedFor ?? false,
