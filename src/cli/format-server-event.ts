@@ -25,6 +25,7 @@ export function formatServerEvent(event: HmbServerLogEvent, now: Date, paint: Pa
   const text = match(escaped)
     .with({ type: 'listening' }, (e) => paint('green', `listening on ${e.url}`))
     .with({ type: 'bus-created' }, (e) => `${e.bus}: bus created`)
+    .with({ type: 'bus-freed' }, (e) => `${e.bus}: bus freed (empty, room for a new one)`)
     .with({ type: 'queue-created' }, (e) => `${e.bus}: queue ${paint('cyan', e.queue)} created`)
     .with(
       { type: 'session-opened' },

@@ -16,6 +16,7 @@
 export type HmbServerLogEvent =
   | { readonly type: 'listening'; readonly url: string }
   | { readonly type: 'bus-created'; readonly bus: string }
+  | { readonly type: 'bus-freed'; readonly bus: string }
   | { readonly type: 'queue-created'; readonly bus: string; readonly queue: string }
   | {
       readonly type: 'session-opened';

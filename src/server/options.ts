@@ -20,8 +20,6 @@ export const DEFAULT_FSYNC_INTERVAL_MS = 200;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 /** Largest request head (request line and headers), in bytes: Go's `DefaultMaxHeaderBytes`. */
 export const MAX_HEADER_BYTES = 1 << 20;
-/** How long a bus with no sessions and nothing stored stays after its last request, in seconds. */
-export const DEFAULT_IDLE_BUS_SEC = 600;
 /** Buses one server holds at most; a request naming one more gets 503. */
 export const DEFAULT_MAX_BUSES = 1_000;
 /** Queues one bus holds at most (ANNOUNCEMENT included); a send creating one more gets 503. */
@@ -51,7 +49,6 @@ export const HMB_SERVER_DEFAULTS = Object.freeze({
   fsyncIntervalMs: DEFAULT_FSYNC_INTERVAL_MS,
   fsyncOnSend: false,
   headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS,
-  idleBusSec: DEFAULT_IDLE_BUS_SEC,
   maxBuses: DEFAULT_MAX_BUSES,
   maxQueuesPerBus: DEFAULT_MAX_QUEUES_PER_BUS,
   shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
@@ -95,18 +92,17 @@ export interface HmbServerOptions {
   readonly fsyncOnSend?: boolean;
   /** How long a client may take to send a request's headers, in ms; default 60,000. */
   readonly headersTimeoutMs?: number;
-  /**
-   * Seconds after which a bus that holds nothing (no session, no queue but an empty
-   * ANNOUNCEMENT) is freed, counted from its last request; default 600.
-   */
-  readonly idleBusSec?: number;
   /** CORS (off by default, like the original): an allowed origin, or `true` for `*`. */
   readonly cors?: string | boolean;
   /** Offer the REGEX capability and accept `$regex` in filters; default false. */
   readonly regex?: boolean;
   /** Take the client IP from `X-Forwarded-For` (`-F`); default false. */
   readonly trustForwardedFor?: boolean;
-  /** Buses at most; default 1,000. Past it: `503 maximum number of buses exceeded`. */
+  /**
+   * Buses at most; default 1,000. A request naming a new bus when all are taken frees the least
+   * recently used empty one (no session, nothing stored); when none is empty it gets
+   * `503 maximum number of buses exceeded`.
+   */
   readonly maxBuses?: number;
   /** Queues per bus at most; default 10,000. Past it: `503 maximum number of queues exceeded`. */
   readonly maxQueuesPerBus?: number;
@@ -129,7 +125,6 @@ export interface ResolvedServerOptions {
   readonly fsyncIntervalMs: number;
   readonly fsyncOnSend: boolean;
   readonly headersTimeoutMs: number;
-  readonly idleBusMs: number;
   readonly corsOrigin: string | undefined;
   readonly regex: boolean;
   readonly trustForwardedFor: boolean;
@@ -207,7 +202,6 @@ export function resolveServerOptions(options: HmbServerOptions = {}): ResolvedSe
       options.headersTimeoutMs,
       DEFAULT_HEADERS_TIMEOUT_MS,
     ),
-    idleBusMs: positive('idleBusSec', options.idleBusSec, DEFAULT_IDLE_BUS_SEC) * 1000,
     corsOrigin: cors === true ? '*' : cors === false || cors === '' ? undefined : cors,
     regex: options.regex ?? false,
     trustForwardedFor: options.trustForwardedFor ?? false,
