@@ -341,4 +341,23 @@ describe('cli: format-server-event', () => {
     ).toBe('12:00:05.007 POST /b/send/x from 1.2.3.4:5: 400 invalid session');
     expect(formatServerEvent({ type: 'closed' }, noon, plain)).toBe('12:00:05.007 stopped');
   });
+  it('cli: client-chosen names cannot forge log lines or colour the terminal', () => {
+    const line = formatServerEvent(
+      {
+        type: 'session-opened',
+        bus: 'b\n12:00:00.000 forged',
+        sid: 's',
+        cid: '\u001b[31mred\r\u2028',
+        address: '1.2.3.4:5',
+        format: 'JSON',
+      },
+      noon,
+      plain,
+    );
+    expect(line).toBe(
+      '12:00:05.007 b\\n12:00:00.000 forged: session s opened by 1.2.3.4:5 (cid \\x1b[31mred\\r\\u2028, JSON)',
+    );
+    // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
+    expect(line).not.toMatch(/[\u0000-\u001f\u2028]/);
+  });
 });

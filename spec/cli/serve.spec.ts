@@ -94,6 +94,31 @@ describe('cli: serve', () => {
     expect(ended.stderr).toBe('');
   });
 
+  it('cli: --max-sessions-per-ip raises the per-address cap: 12 long polls from one address and a publisher all get sessions', async () => {
+    const { cli, url } = await serve(['--max-sessions-per-ip', '20', '--quiet']);
+    const polls: AbortController[] = [];
+    try {
+      for (let i = 0; i < 12; i++) {
+        const open = await fetch(`${url}/b/open`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"queue":{"ANNOUNCEMENT":{}}}',
+        });
+        expect(open.status).toBe(200);
+        const { sid } = (await open.json()) as { sid: string };
+        const abort = new AbortController();
+        polls.push(abort);
+        // A long poll keeps its session active: without the option the 11th /open got 503.
+        void fetch(`${url}/b/recv/${sid}`, { signal: abort.signal }).catch(() => undefined);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      await publish(`${url}/b`, numbered('Q', 1));
+    } finally {
+      for (const abort of polls) abort.abort();
+    }
+    await interrupt(cli);
+  });
+
   it('cli: a port in use exits 1 with EADDRINUSE', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -110,6 +135,7 @@ describe('cli: serve', () => {
   it.each([
     [['--port', '70000'], /Expected a port from 0 to 65535/],
     [['--queue-limit', '0'], /queueLimit must be a positive number/],
+    [['--max-sessions-per-ip', '0'], /maxSessionsPerIp must be a positive number/],
   ])('cli: usage error %j exits 2', async (args, message) => {
     const result = await runCli(['serve', ...args]);
     expect(result.code).toBe(2);

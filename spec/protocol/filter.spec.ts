@@ -4,6 +4,9 @@ import { HmbFilterError, isHmbError } from '../../src/errors';
 import {
   compileFilter,
   MAX_FILTER_CLAUSES,
+  MAX_FILTER_STEPS,
+  MAX_FILTER_TESTS,
+  REGEX_TEST_COST,
   MAX_FILTER_DEPTH,
   MAX_FILTER_VALUES,
   type HmbFilterPredicate,
@@ -460,16 +463,54 @@ describe('filter: limits', () => {
   });
 
   test('filter: at most MAX_FILTER_CLAUSES clauses', () => {
+    // Clauses without field tests (`$and: []`), so that only the clause bound applies.
+    const empties = (n: number): unknown => ({
+      $or: Array.from({ length: n }, () => ({ $and: [] })),
+    });
+    expect(() => compileFilter(empties(MAX_FILTER_CLAUSES - 1))).not.toThrow();
+    expect(compileError(empties(MAX_FILTER_CLAUSES)).message).toBe(
+      `filter too large: more than ${MAX_FILTER_CLAUSES} clauses`,
+    );
+  });
+
+  test('filter: at most MAX_FILTER_TESTS field tests, a $regex counting REGEX_TEST_COST', () => {
     const fields = (n: number): Record<string, number> =>
       Object.fromEntries(Array.from({ length: n }, (_, i) => [`data.f${i}`, i]));
-    expect(() => compileFilter(fields(MAX_FILTER_CLAUSES))).not.toThrow();
-    expect(compileError(fields(MAX_FILTER_CLAUSES + 1)).message).toBe(
-      `filter too large: more than ${MAX_FILTER_CLAUSES} clauses`,
+    const tooCostly = `filter too costly: more than ${MAX_FILTER_TESTS} field tests`;
+    expect(() => compileFilter(fields(MAX_FILTER_TESTS))).not.toThrow();
+    expect(compileError(fields(MAX_FILTER_TESTS + 1)).message).toBe(tooCostly);
+    const or = { $or: Array.from({ length: 4_900 }, (_, i) => ({ 'data.x': i })) };
+    expect(compileError(or).message).toBe(tooCostly);
+    const ranges = {
+      $or: Array.from({ length: 500 }, (_, i) => ({ 'data.x': { $gt: i, $lt: i + 2 } })),
+    };
+    expect(() => compileFilter(ranges)).not.toThrow();
+    const regexes = (n: number): unknown => ({
+      $or: Array.from({ length: n }, (_, i) => ({ 'data.s': { $regex: `a${i}` } })),
+    });
+    expect(() =>
+      compileFilter(regexes(MAX_FILTER_TESTS / REGEX_TEST_COST), { regex: true }),
+    ).not.toThrow();
+    expect(compileError(regexes(MAX_FILTER_TESTS / REGEX_TEST_COST + 1), true).message).toBe(
+      tooCostly,
     );
-    const or = { $or: Array.from({ length: MAX_FILTER_CLAUSES }, (_, i) => ({ 'data.i': i })) };
-    expect(compileError(or).message).toBe(
-      `filter too large: more than ${MAX_FILTER_CLAUSES} clauses`,
-    );
+  });
+
+  test('filter: one evaluation takes at most MAX_FILTER_STEPS steps; a message that needs more does not pass', () => {
+    const huge = Array.from({ length: 1_000_000 }, (_, i) => i);
+    // 1,000 clauses × 1,000,000 values would be 10⁹ steps (seconds); it stops at the bound.
+    const or = compileFilter({
+      $or: Array.from({ length: 1_000 }, (_, i) => ({ 'data.x': -1 - i })),
+    });
+    const started = performance.now();
+    expect(or(data({ x: huge }))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
+    // Within the bound the answer is exact, the last element included.
+    const last = compileFilter({ 'data.x': 999_999 });
+    expect(last(data({ x: huge }))).toBe(true);
+    expect(MAX_FILTER_STEPS).toBeGreaterThanOrEqual(huge.length);
+    // Each evaluation starts afresh.
+    expect(last(data({ x: huge }))).toBe(true);
   });
 
   test('filter: at most MAX_FILTER_VALUES list elements, and a long $in stays fast', () => {

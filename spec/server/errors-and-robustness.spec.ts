@@ -1,6 +1,7 @@
 import { serialize } from 'bson';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
+import { Agent } from 'undici';
 import { rawRequest, rawSocket, useTestBuses } from '../helpers/raw-http';
 
 describe('server errors and robustness', () => {
@@ -163,12 +164,12 @@ describe('server errors and robustness', () => {
 
   it('server errors: maxBuses and maxQueuesPerBus bound what a client can make the server allocate', async () => {
     const bus = await start({ maxBuses: 2, maxQueuesPerBus: 3 });
-    expect((await bus.req('/features')).status).toBe(200);
-    expect((await bus.other('b2').req('/features')).status).toBe(200);
+    // Buses that hold something (here a session each) are never freed to make room.
+    const sid = (await bus.open({})).sid;
+    await bus.other('b2').open({});
     const third = await bus.other('b3').req('/features');
     expect([third.status, third.text]).toEqual([503, 'maximum number of buses exceeded\n']);
     expect((await bus.other('b3').req('/nosuch')).status).toBe(404);
-    const sid = (await bus.open({})).sid;
     const res = await bus.sendJson(sid, [
       { type: 'T', queue: 'Q1' },
       { type: 'T', queue: 'Q2' },
@@ -180,6 +181,32 @@ describe('server errors and robustness', () => {
       'Q1',
       'Q2',
     ]);
+  });
+
+  it('server errors: 1,000 GETs to new bus names do not lock out new buses: the least recently used empty bus is freed, buses holding something stay', async () => {
+    const events: string[] = [];
+    const bus = await start({ logger: (e) => events.push(e.type) });
+    await bus.other('keeper').seed([{ type: 'T', queue: 'Q' }]);
+    const agent = new Agent({ connections: 4 });
+    try {
+      for (let i = 0; i < 1_000; i += 50) {
+        const batch = Array.from({ length: 50 }, (_, k) =>
+          rawRequest(`${bus.server.url}/junk${i + k}/info`, { dispatcher: agent }),
+        );
+        for (const res of await Promise.all(batch)) expect(res.status).toBe(200);
+      }
+    } finally {
+      await agent.close();
+    }
+    const fresh = bus.other('fresh');
+    await fresh.seed([{ type: 'T', queue: 'N' }]);
+    expect(Object.keys((await fresh.getJson<{ queue: object }>('info')).queue)).toEqual([
+      'ANNOUNCEMENT',
+      'N',
+    ]);
+    expect(events.filter((t) => t === 'bus-freed').length).toBeGreaterThan(0);
+    const kept = await bus.other('keeper').getJson<{ queue: object }>('info');
+    expect(Object.keys(kept.queue)).toEqual(['ANNOUNCEMENT', 'Q']);
   });
 
   it('server errors: whatever bytes a client sends to any method, the server answers and keeps serving', async () => {

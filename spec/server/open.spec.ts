@@ -83,6 +83,33 @@ describe('server /open', () => {
     }
   });
 
+  it.each([
+    ['"x"', 'string'],
+    ['[1]', 'array'],
+    ['5', 'number'],
+    ['true', 'bool'],
+  ])(
+    "server /open: a JSON filter %s that is not an object fails the whole /open with Go's type error",
+    async (filter, kind) => {
+      const bus = await start();
+      const res = await bus.openRaw(`{"queue":{"ANNOUNCEMENT":{"filter":${filter}}}}`);
+      expect([res.status, res.text]).toEqual([
+        400,
+        `json: cannot unmarshal ${kind} into Go struct field OpenParamQueue.queue.filter of type map[string]interface {}\n`,
+      ]);
+      const nullFilter = await bus.open({ queue: { ANNOUNCEMENT: { filter: null } } });
+      expect(nullFilter.queue['ANNOUNCEMENT']).toEqual({ seq: 0, error: null });
+    },
+  );
+
+  it('server /open: a BSON element of an unknown kind is "Unknown element kind (0x99)"', async () => {
+    const bus = await start();
+    const doc = Buffer.from(serialize({ cid: 'c', k: 1 }));
+    doc[doc.indexOf(Buffer.from('k\0')) - 1] = 0x99;
+    const res = await bus.openBsonRaw(doc);
+    expect([res.status, res.text]).toEqual([400, 'Unknown element kind (0x99)\n']);
+  });
+
   it('server /open: per-queue errors: queue not found wins over a bad topic; bad topics; filter errors', async () => {
     const bus = await start();
     await bus.seed([{ type: 'T', queue: 'Q' }]);

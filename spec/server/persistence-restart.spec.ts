@@ -1,7 +1,9 @@
 import { BSONRegExp, Double, Int32, Long } from 'bson';
 import {
   appendFileSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -187,5 +189,71 @@ describe('server persistence across restarts', () => {
     const second = await boot();
     const info = await second.other('bus ü').getJson<{ queue: Record<string, unknown> }>('info');
     expect(Object.keys(info.queue).sort()).toEqual(['../../etc', 'ANNOUNCEMENT', long].sort());
+  });
+  /** Seqs and data.n of queue Q, from seq 0. */
+  async function stored(bus: TestBus): Promise<Array<[unknown, unknown]>> {
+    const ack = await bus.open({ queue: { Q: { seq: 0, keep: false } } });
+    return (await bus.recvAll(ack.sid)).map((m) => [m['seq'], (m['data'] as { n: number }).n]);
+  }
+
+  it('server persistence: a directory named like a log does not stop the start; it is skipped with a storage-skipped event', async () => {
+    const first = await boot();
+    await first.seed([{ type: 'T', queue: 'Q', data: { n: 0 } }]);
+    await shut(first);
+    const odd = join(dir, hex('test'), 'odd.log');
+    mkdirSync(odd);
+    const events: HmbServerLogEvent[] = [];
+    const second = await boot({ logger: (e) => events.push(e) });
+    expect(events).toContainEqual({
+      type: 'storage-skipped',
+      file: odd,
+      reason: 'not a regular file',
+    });
+    expect(await stored(second)).toEqual([[0, 0]]);
+  });
+
+  it('server persistence: a missing bus-name file is restored from the directory name, so new messages never land behind an old log that the next start cuts', async () => {
+    const first = await boot();
+    const sid = await first.seed([]);
+    await first.send(
+      sid,
+      [0, 1, 2].map((n) => ({ type: 'T', queue: 'Q', data: { n } })),
+    );
+    await shut(first);
+    rmSync(join(dir, hex('test'), 'bus-name'));
+    const events: HmbServerLogEvent[] = [];
+    const second = await boot({ logger: (e) => events.push(e) });
+    expect(events.map((e) => e.type)).toContain('storage-recovered');
+    expect(await stored(second)).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    await second.send(await second.seed([]), [{ type: 'T', queue: 'Q', data: { n: 3 } }]);
+    await shut(second);
+    const third = await boot();
+    expect(await stored(third)).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+  });
+
+  it('server persistence: a bus directory whose name cannot be recovered is moved aside, and the bus starts a fresh log that survives', async () => {
+    const long = `B${'x'.repeat(120)}`;
+    const first = await boot();
+    await first.other(long).seed([{ type: 'T', queue: 'Q', data: { n: 7 } }]);
+    await shut(first);
+    const busDir = readdirSync(dir).find((d) => d.startsWith('h-'))!;
+    rmSync(join(dir, busDir, 'bus-name'));
+    const events: HmbServerLogEvent[] = [];
+    const second = await boot({ logger: (e) => events.push(e) });
+    expect(events.map((e) => e.type)).toContain('storage-skipped');
+    await second.other(long).seed([{ type: 'T', queue: 'Q', data: { n: 0 } }]);
+    await shut(second);
+    const third = await boot();
+    expect(await stored(third.other(long))).toEqual([[0, 0]]);
+    expect(readdirSync(dir).filter((d) => d.startsWith(`${busDir}.orphaned-`))).toHaveLength(1);
   });
 });

@@ -166,17 +166,46 @@ describe('server /send', () => {
     ],
     ['seq as a string', { type: 'T', queue: 'Q', seq: '1' }, 'invalid BSON data: invalid Sequence'],
     ['negative seq', { type: 'T', queue: 'Q', seq: new Int32(-1) }, "invalid 'seq'"],
-    ['gdacs not a document', { type: 'T', queue: 'Q', gdacs: 'x' }, "invalid 'gdacs'"],
-    [
-      'scMessageType not an integer',
-      { type: 'T', queue: 'Q', scMessageType: 'x' },
-      "invalid 'scMessageType'",
-    ],
   ])('server /send: BSON %s → 400', async (_label, doc, text) => {
     const bus = await start();
     const sid = await bus.seed([]);
     const res = await bus.sendBson(sid, [doc]);
     expect([res.status, res.text]).toEqual([400, `${text}\n`]);
+  });
+
+  it('server /send: BSON legacy fields of the wrong type count as missing, as on the original (204): gdacs 5 or "x", scMessageType "x"; a double scMessageType is truncated', async () => {
+    const bus = await start();
+    const sid = await bus.seed([]);
+    const res = await bus.sendBson(sid, [
+      { type: 'T', queue: 'Q', gdacs: 5 },
+      { type: 'T', queue: 'Q', gdacs: 'x' },
+      { type: 'T', queue: 'Q', scMessageType: 'x' },
+      { type: 'T', queue: 'Q', scMessageType: new Double(2.5) },
+    ]);
+    expect(res.status).toBe(204);
+    const got = await stored(bus, 'Q');
+    expect(got.map((m) => [m['seq'], m['gdacs'], m['scMessageType']])).toEqual([
+      [0, undefined, undefined],
+      [1, undefined, undefined],
+      [2, undefined, undefined],
+      [3, undefined, 2],
+    ]);
+  });
+
+  it('server /send: a BSON element of an unknown kind is mgo\'s "Unknown element kind (0x99)"', async () => {
+    const bus = await start();
+    const sid = await bus.seed([]);
+    const doc = Buffer.from(serialize({ type: 'T', queue: 'Q', k: 1 }));
+    doc[doc.indexOf(Buffer.from('k\0')) - 1] = 0x99;
+    const res = await bus.sendBson(sid, doc);
+    expect([res.status, res.text]).toEqual([
+      400,
+      'invalid BSON data: Unknown element kind (0x99)\n',
+    ]);
+    doc[doc.indexOf(Buffer.from('k\0')) - 1] = 0x9a;
+    expect((await bus.sendBson(sid, doc)).text).toBe(
+      'invalid BSON data: Unknown element kind (0x9A)\n',
+    );
   });
 
   it('server /send: a corrupt BSON document is invalid BSON data: Document is corrupted', async () => {

@@ -81,6 +81,16 @@ describe('server time windows', () => {
     expect(await bus.recvJson(ack.sid)).toEqual([{ type: 'EOF' }]);
   });
 
+  it('server windows: the start walks forward only while the next message ends by starttime; an untimed one stops it (notes §17.1: 5, 7, 8)', async () => {
+    const bus = await start();
+    await seedWindowData(bus);
+    const ack = await bus.open({
+      queue: { W: { seq: -1000, starttime: iso(65), endtime: iso(75), keep: true } },
+    });
+    expect(ack.queue['W']!.seq).toBe(4);
+    expect(seqs(await bus.recvJson(ack.sid))).toEqual([5, 7, 8, 'EOF']);
+  });
+
   it('server windows: endtime with keep:true ends when a message starting after it arrives', async () => {
     const bus = await start();
     const sender = await bus.seed([{ type: 'T', queue: 'W', starttime: iso(0), endtime: iso(10) }]);

@@ -1,6 +1,7 @@
 import { match } from 'ts-pattern';
 import type { HmbServerLogEvent } from '../server/index';
 import type { Painter } from './ansi';
+import { escapeControl } from './escape-control';
 
 /**
  * A log event of the embedded bus as one line for `hmb serve`'s stderr, with the local time of
@@ -13,9 +14,18 @@ import type { Painter } from './ansi';
  * ```
  */
 export function formatServerEvent(event: HmbServerLogEvent, now: Date, paint: Painter): string {
-  const text = match(event)
+  // Bus names, cids, paths and messages come from clients: escaped, they cannot forge a line.
+  const escaped = Object.fromEntries(
+    Object.entries(event).map(([k, v]) => [
+      k,
+      // A request error's message ends in the "\n" of the wire text: not part of the line.
+      typeof v === 'string' ? escapeControl(k === 'message' ? v.trimEnd() : v) : v,
+    ]),
+  ) as HmbServerLogEvent;
+  const text = match(escaped)
     .with({ type: 'listening' }, (e) => paint('green', `listening on ${e.url}`))
     .with({ type: 'bus-created' }, (e) => `${e.bus}: bus created`)
+    .with({ type: 'bus-freed' }, (e) => `${e.bus}: bus freed (empty, room for a new one)`)
     .with({ type: 'queue-created' }, (e) => `${e.bus}: queue ${paint('cyan', e.queue)} created`)
     .with(
       { type: 'session-opened' },
@@ -45,6 +55,7 @@ export function formatServerEvent(event: HmbServerLogEvent, now: Date, paint: Pa
     .with({ type: 'storage-recovered' }, (e) =>
       paint('yellow', `${e.file}: recovered, ${e.droppedBytes} bytes dropped (${e.reason})`),
     )
+    .with({ type: 'storage-skipped' }, (e) => paint('yellow', `${e.file}: skipped (${e.reason})`))
     .with({ type: 'storage-compacted' }, (e) => `${e.file}: compacted to ${e.records} records`)
     .with({ type: 'storage-error' }, (e) => paint('red', `storage error: ${e.message}`))
     .with({ type: 'internal-error' }, (e) => paint('red', `internal error: ${e.message}`))

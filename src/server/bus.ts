@@ -50,6 +50,15 @@ export class Bus implements SessionWatcher {
     return this.queues.get(name);
   }
 
+  /** Whether the bus holds nothing: no session, no queue but ANNOUNCEMENT, and that one empty. */
+  isEmpty(): boolean {
+    return (
+      this.sessions.size === 0 &&
+      this.queues.size === 1 &&
+      this.queues.get(ANNOUNCEMENT_QUEUE)?.next === 0
+    );
+  }
+
   /** Adds a queue loaded from storage (no announcement: it existed before the restart). */
   restoreQueue(queue: Queue): void {
     this.queues.set(queue.name, queue);

@@ -22,13 +22,18 @@ export class HmbServerCore {
   ) {}
 
   /**
-   * The bus with this name, created (with its ANNOUNCEMENT queue) on first mention; `undefined`
-   * when it does not exist and `maxBuses` is reached.
+   * The bus with this name, created (with its ANNOUNCEMENT queue) on first mention, as in the
+   * original; `undefined` when it does not exist and `maxBuses` buses that hold something exist.
    */
   bus(name: string): Bus | undefined {
     const existing = this.buses.get(name);
-    if (existing !== undefined) return existing;
-    if (this.buses.size >= this.options.maxBuses) return undefined;
+    if (existing !== undefined) {
+      // Map order is use order: the first entries are the least recently used.
+      this.buses.delete(name);
+      this.buses.set(name, existing);
+      return existing;
+    }
+    if (this.buses.size >= this.options.maxBuses && !this.freeEmptyBus()) return undefined;
     const bus = this.createBus(name);
     this.options.logger({ type: 'bus-created', bus: name });
     return bus;
@@ -48,6 +53,22 @@ export class HmbServerCore {
     if (this.storage !== undefined) bus.storage = this.storage.busStorage(name);
     this.buses.set(name, bus);
     return bus;
+  }
+
+  /**
+   * Frees the least recently used bus that holds nothing: no session and no message (every
+   * request naming a bus creates it, so without this a client naming 1,000 buses once would
+   * block every new bus until a restart). Such a bus comes back the same on its next mention.
+   */
+  private freeEmptyBus(): boolean {
+    for (const bus of this.buses.values()) {
+      if (!bus.isEmpty()) continue;
+      bus.close();
+      this.buses.delete(bus.name);
+      this.options.logger({ type: 'bus-freed', bus: bus.name });
+      return true;
+    }
+    return false;
   }
 
   /** Answers every waiting /recv and ends every /stream (shutdown). */

@@ -16,6 +16,7 @@
 export type HmbServerLogEvent =
   | { readonly type: 'listening'; readonly url: string }
   | { readonly type: 'bus-created'; readonly bus: string }
+  | { readonly type: 'bus-freed'; readonly bus: string }
   | { readonly type: 'queue-created'; readonly bus: string; readonly queue: string }
   | {
       readonly type: 'session-opened';
@@ -59,6 +60,7 @@ export type HmbServerLogEvent =
       readonly droppedBytes: number;
       readonly reason: string;
     }
+  | { readonly type: 'storage-skipped'; readonly file: string; readonly reason: string }
   | { readonly type: 'storage-compacted'; readonly file: string; readonly records: number }
   | { readonly type: 'storage-error'; readonly message: string; readonly cause: unknown }
   | { readonly type: 'internal-error'; readonly message: string; readonly cause: unknown }

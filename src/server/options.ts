@@ -16,6 +16,10 @@ export const DEFAULT_QUEUE_LIMIT = 100_000;
 export const DEFAULT_MAX_BODY_KB = 10_240;
 /** How often the persistence logs are written out and fsynced, in ms. */
 export const DEFAULT_FSYNC_INTERVAL_MS = 200;
+/** How long a client may take to send a request's headers, in ms (Node's default, kept). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/** Largest request head (request line and headers), in bytes: Go's `DefaultMaxHeaderBytes`. */
+export const MAX_HEADER_BYTES = 1 << 20;
 /** Buses one server holds at most; a request naming one more gets 503. */
 export const DEFAULT_MAX_BUSES = 1_000;
 /** Queues one bus holds at most (ANNOUNCEMENT included); a send creating one more gets 503. */
@@ -43,6 +47,8 @@ export const HMB_SERVER_DEFAULTS = Object.freeze({
   queueLimit: DEFAULT_QUEUE_LIMIT,
   maxBodyKb: DEFAULT_MAX_BODY_KB,
   fsyncIntervalMs: DEFAULT_FSYNC_INTERVAL_MS,
+  fsyncOnSend: false,
+  headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS,
   maxBuses: DEFAULT_MAX_BUSES,
   maxQueuesPerBus: DEFAULT_MAX_QUEUES_PER_BUS,
   shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
@@ -76,15 +82,27 @@ export interface HmbServerOptions {
   readonly maxBodyKb?: number;
   /** Directory for the message logs; without it everything lives in RAM only. */
   readonly persistDir?: string;
-  /** How often logs are written and fsynced, in ms; default 200. */
+  /** How often written logs are fsynced, in ms; default 200. */
   readonly fsyncIntervalMs?: number;
+  /**
+   * fsync the logs before a /send is acknowledged; default false. A 204 always means the
+   * messages are written to the files (they survive a crash of the process); this makes them
+   * survive a power loss too, at a cost in throughput.
+   */
+  readonly fsyncOnSend?: boolean;
+  /** How long a client may take to send a request's headers, in ms; default 60,000. */
+  readonly headersTimeoutMs?: number;
   /** CORS (off by default, like the original): an allowed origin, or `true` for `*`. */
   readonly cors?: string | boolean;
   /** Offer the REGEX capability and accept `$regex` in filters; default false. */
   readonly regex?: boolean;
   /** Take the client IP from `X-Forwarded-For` (`-F`); default false. */
   readonly trustForwardedFor?: boolean;
-  /** Buses at most; default 1,000. Past it: `503 maximum number of buses exceeded`. */
+  /**
+   * Buses at most; default 1,000. A request naming a new bus when all are taken frees the least
+   * recently used empty one (no session, nothing stored); when none is empty it gets
+   * `503 maximum number of buses exceeded`.
+   */
   readonly maxBuses?: number;
   /** Queues per bus at most; default 10,000. Past it: `503 maximum number of queues exceeded`. */
   readonly maxQueuesPerBus?: number;
@@ -105,6 +123,8 @@ export interface ResolvedServerOptions {
   readonly maxBodyBytes: number;
   readonly persistDir: string | undefined;
   readonly fsyncIntervalMs: number;
+  readonly fsyncOnSend: boolean;
+  readonly headersTimeoutMs: number;
   readonly corsOrigin: string | undefined;
   readonly regex: boolean;
   readonly trustForwardedFor: boolean;
@@ -175,6 +195,12 @@ export function resolveServerOptions(options: HmbServerOptions = {}): ResolvedSe
       'fsyncIntervalMs',
       options.fsyncIntervalMs,
       DEFAULT_FSYNC_INTERVAL_MS,
+    ),
+    fsyncOnSend: options.fsyncOnSend ?? false,
+    headersTimeoutMs: positive(
+      'headersTimeoutMs',
+      options.headersTimeoutMs,
+      DEFAULT_HEADERS_TIMEOUT_MS,
     ),
     corsOrigin: cors === true ? '*' : cors === false || cors === '' ? undefined : cors,
     regex: options.regex ?? false,

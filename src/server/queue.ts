@@ -5,9 +5,6 @@ import { formatGoTimeMicros, type GoTime } from './wire/go-time';
 /** /info keeps the last end time per topic; past this many topics the least recently seen go. */
 export const MAX_TOPICS_PER_QUEUE = 10_000;
 
-/** Slots a queue's ring starts with (it doubles up to its capacity). */
-const INITIAL_SLOTS = 16;
-
 /** What {@link Queue.put} did with a message. */
 export type PutOutcome = 'stored' | 'too-old';
 
@@ -15,22 +12,18 @@ export type PutOutcome = 'stored' | 'too-old';
  * A queue: the last `capacity` seqs in RAM (the original's ring, `-b`), with gaps where sends
  * with an explicit seq skipped numbers. Seqs count from 0; `next` is the seq the next plain send
  * gets.
+ *
+ * Messages sit in a map keyed by seq, not in an array indexed by seq: a client names seqs freely
+ * (`seq: 65536` on a new queue), and an array sized by the span of seqs made one small /send
+ * allocate a megabyte per queue. The map costs what is stored, whatever the seqs.
  */
 export class Queue {
-  /**
-   * The ring: the message with seq `s` sits at `s % slots.length` (entries carry their seq, so a
-   * stale one is recognised). It starts small and doubles up to the capacity, so an almost empty
-   * queue costs little.
-   */
-  private slots: Array<StoredMessage | undefined> = new Array<StoredMessage | undefined>(
-    INITIAL_SLOTS,
-  );
+  private readonly bySeq = new Map<number, StoredMessage>();
   /** Lowest seq the ring can still hold: `next - capacity`, floored at 0. */
   private low = 0;
   /** Lowest seq actually held, found lazily (gaps are skipped). */
   private oldest: number | undefined;
   private nextSeq = 0;
-  private held_ = 0;
   /** Per topic, the end time of the newest message of that topic that had one. */
   private readonly topics = new Map<string, GoTime | null>();
 
@@ -46,25 +39,38 @@ export class Queue {
 
   /** How many messages the ring holds. */
   get size(): number {
-    return this.held_;
+    return this.bySeq.size;
   }
 
   /** The message with this seq, if the ring holds it. */
   get(seq: number): StoredMessage | undefined {
-    if (seq < this.low || seq >= this.nextSeq) return undefined;
-    const msg = this.slots[seq % this.slots.length];
-    return msg !== undefined && msg.seq === seq ? msg : undefined;
+    return this.bySeq.get(seq);
   }
 
   /** The lowest seq held, or `undefined` for an empty queue. */
   oldestSeq(): number | undefined {
-    if (this.held_ === 0) return undefined;
-    if (this.oldest === undefined || this.get(this.oldest) === undefined) {
-      let seq = Math.max(this.low, this.oldest ?? this.low);
-      while (this.get(seq) === undefined) seq++;
-      this.oldest = seq;
+    if (this.bySeq.size === 0) return undefined;
+    if (this.oldest === undefined || !this.bySeq.has(this.oldest)) {
+      const from = Math.max(this.low, this.oldest ?? this.low);
+      this.oldest = this.lowestFrom(from);
     }
     return this.oldest;
+  }
+
+  /**
+   * The lowest seq held at or after `from` (`undefined` if none): walks the seqs when they are
+   * dense, the map's keys when the seqs are sparse, so the cost is bounded by what is stored.
+   */
+  lowestFrom(from: number): number | undefined {
+    if (this.nextSeq - from <= this.bySeq.size * 2) {
+      for (let seq = from; seq < this.nextSeq; seq++) if (this.bySeq.has(seq)) return seq;
+      return undefined;
+    }
+    let lowest: number | undefined;
+    for (const seq of this.bySeq.keys()) {
+      if (seq >= from && (lowest === undefined || seq < lowest)) lowest = seq;
+    }
+    return lowest;
   }
 
   /**
@@ -78,42 +84,21 @@ export class Queue {
       const newLow = Math.max(0, seq + 1 - this.capacity);
       if (newLow > this.low) this.evictBelow(newLow);
       this.nextSeq = seq + 1;
-      const span = this.nextSeq - this.low;
-      if (span > this.slots.length) this.grow(span);
     } else if (seq < this.low) {
       return 'too-old';
     }
-    const at = seq % this.slots.length;
-    const previous = this.slots[at];
-    if (previous === undefined || previous.seq !== seq) this.held_++;
-    this.slots[at] = msg;
+    this.bySeq.set(seq, msg);
     if (this.oldest !== undefined && seq < this.oldest) this.oldest = seq;
     this.noteTopic(msg);
     return 'stored';
   }
 
-  private grow(span: number): void {
-    let size = this.slots.length * 2;
-    while (size < span) size *= 2;
-    const old = this.slots;
-    this.slots = new Array<StoredMessage | undefined>(Math.max(size, 1));
-    for (const msg of old) if (msg !== undefined) this.slots[msg.seq % this.slots.length] = msg;
-  }
-
   private evictBelow(newLow: number): void {
-    const n = this.slots.length;
-    if (newLow - this.low >= n) {
-      this.slots = new Array<StoredMessage | undefined>(n);
-      this.held_ = 0;
+    if (newLow - this.low <= this.bySeq.size) {
+      for (let seq = this.low; seq < newLow; seq++) this.bySeq.delete(seq);
     } else {
-      for (let seq = this.low; seq < newLow; seq++) {
-        const at = seq % n;
-        const msg = this.slots[at];
-        if (msg !== undefined && msg.seq === seq) {
-          this.slots[at] = undefined;
-          this.held_--;
-        }
-      }
+      // A long jump: look at what is stored rather than at every seq passed over.
+      for (const seq of this.bySeq.keys()) if (seq < newLow) this.bySeq.delete(seq);
     }
     this.low = newLow;
     if (this.oldest !== undefined && this.oldest < newLow) this.oldest = undefined;
@@ -165,9 +150,14 @@ export class Queue {
   *held(): IterableIterator<StoredMessage> {
     const oldest = this.oldestSeq();
     if (oldest === undefined) return;
-    for (let seq = oldest; seq < this.nextSeq; seq++) {
-      const msg = this.get(seq);
-      if (msg !== undefined) yield msg;
+    if (this.nextSeq - oldest <= this.bySeq.size * 2) {
+      for (let seq = oldest; seq < this.nextSeq; seq++) {
+        const msg = this.get(seq);
+        if (msg !== undefined) yield msg;
+      }
+      return;
     }
+    const seqs = [...this.bySeq.keys()].sort((a, b) => a - b);
+    for (const seq of seqs) yield this.bySeq.get(seq)!;
   }
 }

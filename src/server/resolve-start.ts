@@ -12,8 +12,9 @@ const SEEDLINK_MODULUS = 2 ** 24;
  * offer it); a seq older than the ring is kept as asked. With `seedlink`, the seq is a 24-bit
  * number: the latest seq at or before the next one with those low 24 bits.
  *
- * With a `starttime`, the start moves forward over the messages that end at or before it, to the
- * last of them (so the ack may name a message that is then skipped, notes §6.7, §16.7).
+ * With a `starttime`, the start moves forward one message at a time while the next message is
+ * held and ends at or before the starttime (notes §17.1), so the ack may name a message that is
+ * then skipped (notes §6.7, §16.7).
  */
 export function resolveStart(queue: Queue, params: OpenQueueParams): number {
   const next = queue.next;
@@ -29,12 +30,13 @@ export function resolveStart(queue: Queue, params: OpenQueueParams): number {
     start = Math.min(requested, next);
   }
   if (params.starttime !== null) {
-    const from = Math.max(start, queue.oldestSeq() ?? next);
-    for (let seq = from; seq < next; seq++) {
-      const msg = queue.get(seq);
-      if (msg?.endtime === undefined) continue;
-      if (compareGoTime(msg.endtime, params.starttime) > 0) break;
-      start = seq;
+    // Notes §17.1: step on while the *next* message is held and ends at or before the start; a
+    // missing, untimed or later next message stops the walk (an untimed one is then delivered).
+    for (;;) {
+      const following = queue.get(start + 1);
+      if (following?.endtime === undefined) break;
+      if (compareGoTime(following.endtime, params.starttime) > 0) break;
+      start++;
     }
   }
   return start;

@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { HmbServerCore } from './hmb-server-core';
-import { KEEP_ALIVE_TIMEOUT_MS, resolveServerOptions, type HmbServerOptions } from './options';
+import {
+  KEEP_ALIVE_TIMEOUT_MS,
+  MAX_HEADER_BYTES,
+  resolveServerOptions,
+  type HmbServerOptions,
+} from './options';
 import { PersistStore } from './persistence/persist-store';
 import { route } from './router';
 import { ConnectionTracker } from './http/connection-tracker';
@@ -60,6 +65,7 @@ export async function startHmbServer(options: HmbServerOptions = {}): Promise<Hm
       : await PersistStore.open(resolved.persistDir, {
           queueLimit: resolved.queueLimit,
           fsyncIntervalMs: resolved.fsyncIntervalMs,
+          fsyncOnSend: resolved.fsyncOnSend,
           logger: resolved.logger,
         });
   const core = new HmbServerCore(resolved, storage);
@@ -75,7 +81,14 @@ export async function startHmbServer(options: HmbServerOptions = {}): Promise<Hm
     {
       // Long polls and streams may last forever: no request timeout (Node's default is 300 s).
       requestTimeout: 0,
+      // But a client must finish its headers in time (a slow-loris client holds a socket).
+      headersTimeout: resolved.headersTimeoutMs,
+      // Node checks that timeout on this period (30 s by default): a short timeout needs a
+      // shorter period to be kept.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, resolved.headersTimeoutMs / 4)),
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Go accepts request heads up to 1 MiB (URLs of 16 KiB and more); Node's default is 16 KiB.
+      maxHeaderSize: MAX_HEADER_BYTES,
     },
     (req, res) => {
       connections.requestStarted(req.socket);

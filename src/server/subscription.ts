@@ -84,8 +84,11 @@ export class Subscription {
           }
           const deadline = this.gapSince + p.oowait * 1000;
           if (now < deadline) return deadline;
+          this.next++;
+          continue;
         }
-        this.next++;
+        // Straight to the next message held: a gap named by a client's seq can be long.
+        this.next = q.lowestFrom(this.next) ?? q.next;
         continue;
       }
       // EOF comes from *seeing* a message past the window, even one this session would skip.

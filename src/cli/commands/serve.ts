@@ -28,6 +28,9 @@ export interface ServeOptions {
   readonly regex?: boolean;
   readonly queueLimit?: number;
   readonly sessionTimeout?: number;
+  readonly maxSessionsPerIp?: number;
+  readonly fsync?: boolean;
+  readonly headersTimeout?: number;
   readonly quiet?: boolean;
 }
 
@@ -54,6 +57,20 @@ export function registerServe(program: Command, host: CommandHost): void {
     .option(
       '--session-timeout <s>',
       'idle seconds before a session may be swept (default 120)',
+      parseSeconds,
+    )
+    .option(
+      '--max-sessions-per-ip <n>',
+      'sessions per client address and bus (default 10, as the original -c); raise it when many local clients long-poll',
+      parseNonNegativeInteger,
+    )
+    .option(
+      '--fsync',
+      'with --persist: fsync before acknowledging a send (survives power loss; slower)',
+    )
+    .option(
+      '--headers-timeout <s>',
+      "seconds a client may take to send a request's headers (default 60)",
       parseSeconds,
     )
     .option('--quiet', 'log nothing but errors')
@@ -87,6 +104,13 @@ async function serve(host: CommandHost, options: ServeOptions, report: Reporter)
     ...(options.regex === true ? { regex: true } : {}),
     ...(options.queueLimit === undefined ? {} : { queueLimit: options.queueLimit }),
     ...(options.sessionTimeout === undefined ? {} : { sessionTimeoutSec: options.sessionTimeout }),
+    ...(options.maxSessionsPerIp === undefined
+      ? {}
+      : { maxSessionsPerIp: options.maxSessionsPerIp }),
+    ...(options.fsync === true ? { fsyncOnSend: true } : {}),
+    ...(options.headersTimeout === undefined
+      ? {}
+      : { headersTimeoutMs: options.headersTimeout * 1000 }),
     logger: (event) => {
       const serious =
         event.type === 'storage-error' ||

@@ -4,6 +4,7 @@ import {
   INVALID_FILTER_EXPRESSION,
   type FilterCompileContext,
 } from './field-expression';
+import { resetSteps, STEPS_EXCEEDED } from './evaluation-steps';
 import { FilterBudget } from './filter-budget';
 import type { HmbFilterPredicate } from './filter-target';
 import { goJson } from './go-json';
@@ -31,9 +32,11 @@ export interface HmbCompileFilterOptions {
  * server's text for it (e.g. `$in expects list argument`), so the embedded server can put
  * `err.message` in its /open reply unchanged.
  *
- * The filter may come from an untrusted client: nesting, clause count, list sizes and regular
- * expressions are bounded (100 levels of nesting, 10,000 clauses,
- * 100,000 values), so compiling never overflows the stack and evaluating stays cheap.
+ * The filter may come from an untrusted client: nesting, clause count, field tests, list sizes and
+ * regular expressions are bounded (100 levels of nesting, 10,000 clauses, 1,000 field tests with a
+ * `$regex` counting 10, 100,000 listed values), so compiling never overflows the stack, and one
+ * evaluation takes at most 4,000,000 steps: a message that would take more (a huge array walked by
+ * many clauses) does not pass.
  *
  * @example
  * ```ts
@@ -60,7 +63,17 @@ export function compileFilter(
     regex: options.regex === true,
   };
   if (!isDocument(filter)) throw new HmbFilterError(`unexpected expression: ${goJson(filter)}`);
-  return compileExpression(filter, 1, context);
+  const predicate = compileExpression(filter, 1, context);
+  return (message) => {
+    resetSteps();
+    try {
+      return predicate(message);
+    } catch (err) {
+      // Out of steps (MAX_FILTER_STEPS): the message does not pass (docs/server-differences.md).
+      if (err === STEPS_EXCEEDED) return false;
+      throw err;
+    }
+  };
 }
 
 /**

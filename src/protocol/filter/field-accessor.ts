@@ -1,3 +1,4 @@
+import { spendSteps } from './evaluation-steps';
 import { MAX_FILTER_DEPTH, tooDeep } from './filter-budget';
 import type { HmbFilterPredicate, HmbFilterTarget } from './filter-target';
 import { isDocument } from './is-document';
@@ -87,6 +88,8 @@ function ownValue(node: unknown, key: string): unknown {
 function offer(value: unknown, test: ValueTest): boolean {
   if (value === undefined) return false;
   if (!Array.isArray(value)) return test(value);
+  // Every element is a step of the evaluation's budget (evaluation-steps.ts).
+  spendSteps(value.length);
   for (let i = 0; i < value.length; i++) if (test(value[i])) return true;
   return false;
 }
@@ -98,6 +101,7 @@ function someAt(node: unknown, path: readonly string[], from: number, test: Valu
     const value = ownValue(current, path[i]!);
     if (value === undefined) return false;
     if (Array.isArray(value)) {
+      spendSteps(value.length);
       for (let j = 0; j < value.length; j++) if (someAt(value[j], path, i + 1, test)) return true;
       return false;
     }
@@ -113,6 +117,7 @@ function existsAt(node: unknown, path: readonly string[], from: number): boolean
     const value = ownValue(current, path[i]!);
     if (value === undefined) return false;
     if (Array.isArray(value)) {
+      spendSteps(value.length);
       for (let j = 0; j < value.length; j++) if (existsAt(value[j], path, i + 1)) return true;
       return false;
     }

@@ -1,6 +1,6 @@
 import { HmbFilterError } from '../../errors/filter-error';
 import { compileFieldAccessor } from './field-accessor';
-import type { FilterBudget } from './filter-budget';
+import { REGEX_TEST_COST, type FilterBudget } from './filter-budget';
 import type { HmbFilterPredicate } from './filter-target';
 import { parseFilterValue } from './filter-value';
 import { definedKeys, isDocument } from './is-document';
@@ -36,6 +36,7 @@ export function compileFieldExpression(
 ): HmbFilterPredicate {
   const accessor = compileFieldAccessor(field);
   if (!isDocument(condition)) {
+    context.budget.test();
     const value = parseFilterValue(condition, depth + 1, context.budget);
     return value.kind === 'list' ? NEVER : accessor.some(equalsTest(value));
   }
@@ -55,6 +56,7 @@ export function compileFieldExpression(
     if (context.regex && operator === '$regex' && typeof argument === 'object') {
       // A RegExp (how js-bson decodes a BSON regular expression) is not a plain filter value.
       if (Object.prototype.toString.call(argument) === '[object RegExp]') {
+        context.budget.test(REGEX_TEST_COST);
         parts.push(accessor.some(regexTest(argument, condition['$options'])));
         continue;
       }
@@ -62,6 +64,7 @@ export function compileFieldExpression(
 
     // As on the original server, the argument is validated before the operator is looked up.
     const value = parseFilterValue(argument, depth + 2, context.budget);
+    context.budget.test(operator === '$regex' && context.regex ? REGEX_TEST_COST : 1);
     switch (operator) {
       case '$eq':
       case '$ne': {

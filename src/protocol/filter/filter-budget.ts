@@ -16,6 +16,17 @@ export const MAX_FILTER_DEPTH = 100;
 export const MAX_FILTER_CLAUSES = 10_000;
 
 /**
+ * The most field tests a filter may have: each operator on a field (and each implicit `$eq`)
+ * counts one, a `$regex` {@link REGEX_TEST_COST}. Every field test walks the values at its field
+ * on every message, so their number multiplies the work per message; a filter over the bound is
+ * refused (`filter too costly: more than 1000 field tests`).
+ */
+export const MAX_FILTER_TESTS = 1_000;
+
+/** What one `$regex` test counts against {@link MAX_FILTER_TESTS}: it scans whole strings. */
+export const REGEX_TEST_COST = 10;
+
+/**
  * The most list elements a filter may hold in total (e.g. in `$in` lists). `$in` and `$nin` look
  * values up in a hash set, so long lists are cheap to evaluate; this only bounds compile time and
  * memory.
@@ -28,6 +39,7 @@ export const MAX_FILTER_VALUES = 100_000;
  */
 export class FilterBudget {
   private clauses = 0;
+  private tests = 0;
   private values = 0;
 
   /** Checks that a document or list at `depth` (1 = the filter itself) is allowed. */
@@ -39,6 +51,14 @@ export class FilterBudget {
   clause(): void {
     if (++this.clauses > MAX_FILTER_CLAUSES) {
       throw new HmbFilterError(`filter too large: more than ${MAX_FILTER_CLAUSES} clauses`);
+    }
+  }
+
+  /** Counts a field test of this cost (1, or {@link REGEX_TEST_COST} for a `$regex`). */
+  test(cost = 1): void {
+    this.tests += cost;
+    if (this.tests > MAX_FILTER_TESTS) {
+      throw new HmbFilterError(`filter too costly: more than ${MAX_FILTER_TESTS} field tests`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { REGEX_STEPS_PER_CHAR, spendSteps } from './evaluation-steps';
 import { RE2JS, RE2JSException } from 're2js';
 import { HmbFilterError } from '../../errors/filter-error';
 import type { ValueTest } from './field-accessor';
@@ -71,7 +72,12 @@ export function regexTest(pattern: unknown, options: unknown): ValueTest {
       `invalid $regex: pattern too complex (more than ${MAX_REGEX_PROGRAM_SIZE} instructions)`,
     );
   }
-  return (value) => typeof value === 'string' && compiled.test(value);
+  return (value) => {
+    if (typeof value !== 'string') return false;
+    // RE2 is linear in the string, but a long string times many patterns still adds up.
+    spendSteps(value.length * REGEX_STEPS_PER_CHAR);
+    return compiled.test(value);
+  };
 }
 
 function flagBits(options: string): number | undefined {

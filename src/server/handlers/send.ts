@@ -13,6 +13,21 @@ import {
 /** The answer when a send would create one queue more than `maxQueuesPerBus`. */
 export const TOO_MANY_QUEUES = 'maximum number of queues exceeded';
 
+/** The answer when the messages could not be written to the logs (a 503, as the original's storage errors). */
+export const STORAGE_FAILED = 'error writing messages to storage';
+
+/** Waits until the storage holds everything stored so far; false when writing failed. */
+async function committed(ctx: RequestContext): Promise<boolean> {
+  const storage = ctx.core.storage;
+  if (storage === undefined) return true;
+  try {
+    await storage.commit();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface SendFailure {
   readonly status: number;
   readonly message: string;
@@ -46,7 +61,8 @@ function storeOne(
 }
 
 /**
- * POST /{bus}/send/{sid} (notes §7, §8): `204` once every message is stored. Messages go onto the
+ * POST /{bus}/send/{sid} (notes §7, §8): `204` once every message is stored, and with
+ * `persistDir` written to the logs. Messages go onto the
  * bus one at a time, so those before a bad one stay stored (no atomicity). A JSON body is decoded
  * whole first; BSON documents are stored as they arrive.
  */
@@ -56,7 +72,11 @@ export async function handleSend(ctx: RequestContext): Promise<void> {
   session.begin();
   try {
     const failure = ctx.isJson() ? await sendJson(ctx, session) : await sendBson(ctx, session);
+    // Acknowledge only what is written to the logs: a crash after the 204 must not lose it.
+    // Sends answering at the same time share the writes.
+    const stored = await committed(ctx);
     if (failure === 'aborted') return;
+    if (failure === undefined && !stored) return ctx.fail(503, STORAGE_FAILED);
     if (failure !== undefined)
       return ctx.fail(
         failure.status,

@@ -3,6 +3,8 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
+  statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,6 +30,8 @@ const COMPACT_MIN_RECORDS = 1_024;
 export interface PersistOptions {
   readonly queueLimit: number;
   readonly fsyncIntervalMs: number;
+  /** fsync before a /send is acknowledged, not only on the timer. */
+  readonly fsyncOnSend: boolean;
   readonly logger: HmbServerLogger;
 }
 
@@ -40,11 +44,15 @@ export interface LoadedBus {
 /**
  * The message store under `persistDir`: one directory per bus, one append-only log per queue
  * (ANNOUNCEMENT included). At start every log is read, a torn or corrupt tail is cut off, and the
- * last `queueLimit` messages per queue are loaded. Logs are written and fsynced on a timer and at
- * close, and compacted when they hold far more records than `queueLimit`.
+ * last `queueLimit` messages per queue are loaded. A /send is acknowledged only after
+ * {@link commit}: its records are written to the files (one write for all the sends waiting at
+ * that moment). Logs are fsynced on a timer, at close, and, with `fsyncOnSend`, in every commit;
+ * they are compacted when they hold far more records than `queueLimit`.
  */
 export class PersistStore {
   private readonly logs = new Set<QueueLog>();
+  /** Logs with records not yet written, or a write still running. */
+  private readonly unsettled = new Set<QueueLog>();
   private readonly loaded: LoadedBus[] = [];
   private readonly timer: NodeJS.Timeout;
   private readonly busDirs = new Map<string, string>();
@@ -79,18 +87,64 @@ export class PersistStore {
     for (const entry of readdirSync(this.root, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const dir = join(this.root, entry.name);
-      const nameFile = join(dir, BUS_NAME_FILE);
-      if (!existsSync(nameFile)) continue;
-      const busName = readFileSync(nameFile, 'utf8');
+      const busName = this.busNameOf(dir, entry.name);
+      if (busName === undefined) continue;
       this.busDirs.set(busName, dir);
       const queues: Queue[] = [];
-      for (const file of readdirSync(dir)) {
-        if (!file.endsWith(LOG_SUFFIX)) continue;
-        const queue = this.loadQueue(busName, join(dir, file));
+      for (const file of readdirSync(dir, { withFileTypes: true })) {
+        if (!file.name.endsWith(LOG_SUFFIX)) continue;
+        const path = join(dir, file.name);
+        if (!file.isFile()) {
+          // Not ours (a directory named like a log, say): leave it alone, it must not stop the bus.
+          this.options.logger({
+            type: 'storage-skipped',
+            file: path,
+            reason: 'not a regular file',
+          });
+          continue;
+        }
+        const queue = this.loadQueue(busName, path);
         if (queue !== undefined) queues.push(queue);
       }
       this.loaded.push({ name: busName, queues });
     }
+  }
+
+  /**
+   * The bus name of a bus directory, from its `bus-name` file. When that file is missing (a crash
+   * between creating the directory and writing it, or a hand edit), a plain directory name gives
+   * the name back and the file is written again; a hashed one cannot, so the directory is moved
+   * aside: appending new records to its old logs would leave a header in the middle of a log,
+   * where the next start would cut everything after it.
+   */
+  private busNameOf(dir: string, dirName: string): string | undefined {
+    const nameFile = join(dir, BUS_NAME_FILE);
+    if (existsSync(nameFile)) return readFileSync(nameFile, 'utf8');
+    const plain = /^x-((?:[0-9a-f]{2})+)$/.exec(dirName);
+    const decoded = plain === null ? undefined : Buffer.from(plain[1]!, 'hex').toString('utf8');
+    if (decoded !== undefined && safeFileName(decoded) === dirName) {
+      writeFileSync(nameFile, decoded, { flush: true });
+      this.options.logger({
+        type: 'storage-recovered',
+        file: nameFile,
+        droppedBytes: 0,
+        reason: 'bus-name file missing: restored from the directory name',
+      });
+      return decoded;
+    }
+    this.moveAside(dir, 'bus-name file missing and the directory name does not give the bus name');
+    return undefined;
+  }
+
+  /** Renames a file or directory that cannot be used out of the way, keeping its data. */
+  private moveAside(path: string, reason: string): void {
+    const aside = `${path}.orphaned-${Date.now()}`;
+    renameSync(path, aside);
+    this.options.logger({
+      type: 'storage-skipped',
+      file: path,
+      reason: `${reason}; moved to ${aside}`,
+    });
   }
 
   private loadQueue(bus: string, path: string): Queue | undefined {
@@ -121,10 +175,7 @@ export class PersistStore {
       offset += RECORD_HEADER_BYTES + payload.length;
     }
     if (problem !== undefined) this.truncate(path, data.length, goodBytes, problem);
-    const log = new QueueLog(path, good, (message, cause) =>
-      this.options.logger({ type: 'storage-error', message, cause }),
-    );
-    this.logs.add(log);
+    const log = this.newLog(path, good);
     this.queueLogs(bus).set(queue.name, log);
     this.options.logger({ type: 'storage-loaded', bus, queue: queue.name, messages: queue.size });
     return queue;
@@ -164,13 +215,25 @@ export class PersistStore {
     let log = logs.get(queue.name);
     if (log === undefined) {
       const path = join(this.busDir(bus), `${safeFileName(queue.name)}${LOG_SUFFIX}`);
-      log = new QueueLog(path, 0, (message, cause) =>
-        this.options.logger({ type: 'storage-error', message, cause }),
-      );
+      // A file there that was not loaded is not this queue's log: a new log never appends to it.
+      if (existsSync(path) && statSync(path).size > 0)
+        this.moveAside(path, 'a log that was not loaded at start');
+      log = this.newLog(path, 0);
       log.append(queueNameRecord(queue.name));
+      this.unsettled.add(log);
       logs.set(queue.name, log);
-      this.logs.add(log);
     }
+    return log;
+  }
+
+  private newLog(path: string, records: number): QueueLog {
+    const log = new QueueLog(
+      path,
+      records,
+      (message, cause) => this.options.logger({ type: 'storage-error', message, cause }),
+      this.options.fsyncOnSend,
+    );
+    this.logs.add(log);
     return log;
   }
 
@@ -185,17 +248,25 @@ export class PersistStore {
   private stored(bus: string, queue: Queue, msg: StoredMessage): void {
     const log = this.logFor(bus, queue);
     log.append(messageRecord(msg));
+    this.unsettled.add(log);
     const limit = Math.max(COMPACT_FACTOR * this.options.queueLimit, COMPACT_MIN_RECORDS);
-    if (log.records > limit) {
-      const snapshot = [queueNameRecord(queue.name), ...[...queue.held()].map(messageRecord)];
-      void log.compact(snapshot).then(() =>
-        this.options.logger({
-          type: 'storage-compacted',
-          file: log.path,
-          records: snapshot.length,
-        }),
-      );
+    if (log.records > limit && !log.compacting) {
+      void log
+        .compact(() => [queueNameRecord(queue.name), ...[...queue.held()].map(messageRecord)])
+        .then(() =>
+          this.options.logger({ type: 'storage-compacted', file: log.path, records: log.records }),
+        );
     }
+  }
+
+  /**
+   * Resolves once every record stored so far is written to its file (and fsynced, with
+   * `fsyncOnSend`); rejects when a write failed. Sends waiting at the same time share the writes.
+   */
+  async commit(): Promise<void> {
+    const logs = [...this.unsettled];
+    await Promise.all(logs.map((log) => log.written()));
+    for (const log of logs) if (log.settled) this.unsettled.delete(log);
   }
 
   private async flushAll(): Promise<void> {

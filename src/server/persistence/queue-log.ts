@@ -3,15 +3,23 @@ import { dirname } from 'node:path';
 import { frameRecord } from './record-framing';
 
 /**
- * One queue's append-only log file. Appends are buffered in memory and written with one `writev`
- * and an `fdatasync` per flush (on the store's timer and at close); a compaction rewrites the file
- * from a snapshot through a temporary file and an atomic rename. All file work runs in one
- * promise chain per log, so writes never interleave.
+ * One queue's append-only log file. Appends are buffered in memory until {@link written} (a /send
+ * about to answer 204) writes them with one `writev`; an `fdatasync` follows on the store's timer,
+ * at close, or with every write when the store syncs on send. A compaction rewrites the file from
+ * a snapshot through a temporary file and an atomic rename. All file work runs in one promise
+ * chain per log, so writes never interleave, and a write started while another runs takes
+ * everything appended meanwhile: concurrent sends share one write (group commit).
  */
 export class QueueLog {
   private pending: Buffer[] = [];
   private handle: FileHandle | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** The last write queued: it covers every record appended before it started. */
+  private lastWrite: Promise<void> = Promise.resolve();
+  /** A write queued but not started yet, which will take whatever is pending when it runs. */
+  private queuedWrite: Promise<void> | undefined;
+  /** Written but not yet fsynced. */
+  private unsynced = false;
   /** Records in the file once everything pending is written (header included). */
   records: number;
 
@@ -19,37 +27,76 @@ export class QueueLog {
     readonly path: string,
     existingRecords: number,
     private readonly onError: (message: string, cause: unknown) => void,
+    private readonly syncEachWrite = false,
   ) {
     this.records = existingRecords;
   }
 
-  /** Queues a record payload for the next flush. */
+  /** Queues a record payload for the next write. */
   append(payload: Buffer): void {
     this.pending.push(frameRecord(payload));
     this.records++;
   }
 
-  /** Writes and fsyncs what is pending. */
+  /** Whether nothing is waiting to be written and no file work is queued or running. */
+  get settled(): boolean {
+    return this.pending.length === 0 && this.running === 0;
+  }
+  private running = 0;
+
+  /**
+   * Resolves once every record appended so far is in the file (`write` completed, and fsynced
+   * too when the store syncs on send); rejects if writing failed.
+   */
+  written(): Promise<void> {
+    if (this.pending.length === 0) return this.lastWrite;
+    if (this.queuedWrite !== undefined) return this.queuedWrite;
+    const write = this.run(async () => {
+      this.queuedWrite = undefined;
+      await this.writePending(this.syncEachWrite);
+    });
+    this.queuedWrite = write;
+    this.lastWrite = write;
+    return write;
+  }
+
+  /** Writes what is pending and fsyncs what is written (the store's timer, and close). */
   flush(): Promise<void> {
-    return this.enqueue(async () => {
-      if (this.pending.length === 0) return;
+    return this.enqueue(() => this.writePending(true));
+  }
+
+  private async writePending(sync: boolean): Promise<void> {
+    if (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
       const handle = await this.open();
       await handle.writev(batch);
-      await handle.datasync();
-    });
+      this.unsynced = true;
+    }
+    if (sync && this.unsynced && this.handle !== undefined) {
+      this.unsynced = false;
+      await this.handle.datasync();
+    }
   }
 
+  /** Whether a compaction is queued or running. */
+  get compacting(): boolean {
+    return this.compactions > 0;
+  }
+  private compactions = 0;
+
   /**
-   * Replaces the file's content with these record payloads (a snapshot that already includes
-   * everything pending), atomically: a crash leaves either the old file or the new one.
+   * Replaces the file's content with the record payloads `snapshot()` returns, atomically: a
+   * crash leaves either the old file or the new one. The snapshot is taken when the compaction
+   * runs, after every write queued before it, and replaces what is pending then (the snapshot
+   * holds it); records appended later go to the new file.
    */
-  compact(payloads: readonly Buffer[]): Promise<void> {
-    this.pending = [];
-    this.records = payloads.length;
-    const framed = payloads.map(frameRecord);
-    return this.enqueue(async () => {
+  compact(snapshot: () => readonly Buffer[]): Promise<void> {
+    this.compactions++;
+    const done = this.run(async () => {
+      const framed = snapshot().map(frameRecord);
+      this.pending = [];
+      this.records = framed.length;
       await this.closeHandle();
       const tmp = `${this.path}.compact`;
       const out = await open(tmp, 'w');
@@ -61,7 +108,11 @@ export class QueueLog {
       }
       await rename(tmp, this.path);
       await syncDir(dirname(this.path));
+    }).finally(() => {
+      this.compactions--;
     });
+    this.lastWrite = done;
+    return done.catch(() => undefined);
   }
 
   /** Flushes and closes the file. */
@@ -84,12 +135,20 @@ export class QueueLog {
     await handle?.close();
   }
 
-  private enqueue(op: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(op).catch((err: unknown) => {
+  /** Runs `op` after everything queued before it; the returned promise rejects if `op` fails. */
+  private run(op: () => Promise<void>): Promise<void> {
+    this.running++;
+    const result = this.chain.then(op).finally(() => {
+      this.running--;
+    });
+    this.chain = result.catch((err: unknown) => {
       this.onError(`writing ${this.path} failed`, err);
     });
-    this.chain = run;
-    return run;
+    return result;
+  }
+
+  private enqueue(op: () => Promise<void>): Promise<void> {
+    return this.run(op).catch(() => undefined);
   }
 }
 

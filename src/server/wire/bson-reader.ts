@@ -36,8 +36,34 @@ export interface BsonElement {
 export const BSON_TOO_DEEP = -2;
 
 /**
+ * {@link bsonDocumentEnd}'s answers at or below this mean an element of an unknown kind:
+ * the kind is `BSON_UNKNOWN_KIND - answer`.
+ */
+export const BSON_UNKNOWN_KIND = -0x1000;
+
+/** Element kinds the original's BSON decoder (mgo) knows: 0x01–0x13, MinKey and MaxKey. */
+function knownKind(type: number): boolean {
+  return (type >= BsonType.Double && type <= BsonType.Decimal128) || type === 0x7f || type === 0xff;
+}
+
+/**
+ * The original's text for a document {@link bsonDocumentEnd} refused: mgo's
+ * `Unknown element kind (0x99)` (two uppercase hex digits), `exceeded max depth`, or
+ * `Document is corrupted`.
+ */
+export function bsonDocumentError(end: number): string {
+  if (end === BSON_TOO_DEEP) return 'exceeded max depth';
+  if (end <= BSON_UNKNOWN_KIND) {
+    const kind = (BSON_UNKNOWN_KIND - end).toString(16).toUpperCase().padStart(2, '0');
+    return `Unknown element kind (0x${kind})`;
+  }
+  return 'Document is corrupted';
+}
+
+/**
  * Checks a whole document in depth (every nested document, array and code-with-scope) and returns
- * the offset just past it, `-1` when it is corrupt, or {@link BSON_TOO_DEEP}. Iterative, so
+ * the offset just past it, `-1` when it is corrupt, {@link BSON_TOO_DEEP}, or an unknown element
+ * kind ({@link BSON_UNKNOWN_KIND}; {@link bsonDocumentError} gives the text). Iterative, so
  * nesting depth cannot overflow the stack here; the limit protects the recursive steps after it.
  */
 export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length): number {
@@ -60,6 +86,8 @@ export function bsonDocumentEnd(buf: Buffer, start: number, limit = buf.length):
     const type = buf[p]!;
     const nameEnd = bsonCStringEnd(buf, p + 1, last);
     if (nameEnd < 0) return -1;
+    // mgo reads the kind and the name, then panics on a kind it does not know.
+    if (!knownKind(type)) return BSON_UNKNOWN_KIND - type;
     const v = nameEnd + 1;
     const end = bsonValueEnd(buf, type, v, last);
     if (end < 0) return -1;

@@ -1,6 +1,6 @@
 import { payloadToValue } from '../payload';
 import {
-  BSON_TOO_DEEP,
+  bsonDocumentError,
   bsonDocumentEnd,
   bsonElements,
   bsonLaxBool,
@@ -197,6 +197,12 @@ function decodeQueueJson(
         break;
       }
       case 'filter':
+        // The original decodes the filter into a Go map: anything but an object (or null)
+        // fails the whole /open with Go's type error, not a per-queue error.
+        if (node.t !== 'obj' && node.t !== 'null') {
+          errors.kind(node, 'map[string]interface {}', S, 'queue.filter');
+          break;
+        }
         p.filter = goJsonToValue(node, (literal) =>
           errors.save(
             `json: cannot unmarshal number ${literal} into Go struct field ${S}.queue.filter of type float64`,
@@ -241,8 +247,7 @@ function decodeQueueJson(
  */
 export function decodeOpenBson(body: Buffer): Decoded<OpenRequest> {
   const end = bsonDocumentEnd(body, 0);
-  if (end === BSON_TOO_DEEP) return decodeFailure('exceeded max depth');
-  if (end < 0) return decodeFailure('Document is corrupted');
+  if (end < 0) return decodeFailure(bsonDocumentError(end));
   const request = emptyRequest();
   try {
     for (const el of bsonElements(body, 0)) {

@@ -1,7 +1,7 @@
 import { TOPIC_PATTERN } from '../../protocol/topic-pattern';
 import type { Payload } from '../payload';
 import {
-  BSON_TOO_DEEP,
+  bsonDocumentError,
   bsonDocumentEnd,
   bsonString,
   forEachNamedElement,
@@ -313,8 +313,7 @@ function decodeMessageNode(
  */
 export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
   const end = bsonDocumentEnd(doc, 0);
-  if (end === BSON_TOO_DEEP) return decodeFailure(`${BSON_PREFIX}exceeded max depth`);
-  if (end < 0) return decodeFailure(`${BSON_PREFIX}Document is corrupted`);
+  if (end < 0) return decodeFailure(`${BSON_PREFIX}${bsonDocumentError(end)}`);
   const msg = emptyMessage();
   try {
     forEachNamedElement(doc, 0, BSON_MESSAGE_FIELDS, (field, el) => {
@@ -350,21 +349,23 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
           msg.scMessageType = bsonInteger(doc, el);
           break;
         default:
-          if (el.type === BsonType.Document) msg.gdacs = rawPayload(doc, el);
-          else if (el.type === BsonType.Null) msg.gdacs = undefined;
-          else throw new BsonDecodeAbort("invalid 'gdacs'");
+          // Lax like every other BSON field on the original: anything but a document is no gdacs
+          // (the original answers 204 to `gdacs: 5`).
+          msg.gdacs = el.type === BsonType.Document ? rawPayload(doc, el) : undefined;
       }
     });
   } catch (err) {
     if (err instanceof BsonDecodeAbort) return decodeFailure(err.text);
-    if (err instanceof ScMessageTypeError) return decodeFailure("invalid 'scMessageType'");
     throw err;
   }
   return { ok: true, value: msg };
 }
 
-class ScMessageTypeError {}
-
+/**
+ * `scMessageType` as the original's lax BSON decoder reads an integer field: int32 and int64 as
+ * they are, a double truncated, anything else (`"x"`, a document) as no value (the original
+ * answers 204 to `scMessageType: "x"`).
+ */
 function bsonInteger(doc: Buffer, el: BsonElement): bigint | undefined {
   switch (el.type) {
     case BsonType.Int32:
@@ -372,14 +373,11 @@ function bsonInteger(doc: Buffer, el: BsonElement): bigint | undefined {
     case BsonType.Int64:
       return doc.readBigInt64LE(el.valueStart);
     case BsonType.Double: {
-      const d = doc.readDoubleLE(el.valueStart);
-      if (Number.isInteger(d) && fitsInt64(BigInt(d))) return BigInt(d);
-      throw new ScMessageTypeError();
+      const d = Math.trunc(doc.readDoubleLE(el.valueStart));
+      return Number.isFinite(d) && fitsInt64(BigInt(d)) ? BigInt(d) : undefined;
     }
-    case BsonType.Null:
-      return undefined;
     default:
-      throw new ScMessageTypeError();
+      return undefined;
   }
 }
 
