@@ -170,3 +170,29 @@ export {
   type ShareSubscriptionOptions,
 } from './operators/share-subscription';
 export { whereData, type WhereDataOptions } from './operators/where-data';
+
+export {
+  BSON_NUMBER_TYPES,
+  bsonNumberType,
+  type HmbBsonNumberType,
+} from './protocol/bson-number-types';
+export {
+  EMSC_MESSAGE_TYPE,
+  readEmscEnvelope,
+  type HmbEmscEnvelope,
+  type HmbEmscHeader,
+  type HmbEmscPayload,
+  type HmbEmscSource,
+} from './emsc/emsc-envelope';
+export {
+  DEFAULT_EMSC_AUTHOR,
+  emscMessage,
+  type HmbEmscMessageOptions,
+  type HmbEmscPayloadInput,
+} from './emsc/emsc-message';
+export {
+  decodeEmsc,
+  type DecodeEmscOptions,
+  type HmbEmscMessage,
+  type HmbOnBadEnvelope,
+} from './operators/decode-emsc';

@@ -64,6 +64,12 @@ export function utf8Length(text: string): number {
 export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEncodedOutgoing {
   const wire = outgoingToWire(message, format);
   if (format === 'json') {
+    if (message.type === 'EMSC_MSG')
+      throw new HmbInvalidMessageError(
+        "an EMSC envelope (EMSC_MSG) is BSON-only: its creation time is a datetime and its content binary, which JSON cannot carry and EMSC's decoder cannot read as text; send it with format 'bson'",
+        message,
+        { queue: message.queue },
+      );
     const check: JsonPayloadCheck = { needsExactWriter: false };
     checkPayload(message, wire, 'gdacs', (v) => checkJsonPayload(v, check));
     checkPayload(message, wire, 'data', (v) => checkJsonPayload(v, check));
