@@ -1,4 +1,4 @@
-import { Double, Long } from 'bson';
+import { BSONRegExp, Double, Long } from 'bson';
 import type { HmbFormat } from './hmb-format';
 import { numberTypesOf, type HmbBsonNumberType } from './bson-number-types';
 
@@ -288,12 +288,13 @@ export function bsonPayload(value: unknown, depth = 0): unknown {
       if (Number.isNaN((value as Date).getTime())) throw new PayloadRefusal('an invalid Date');
       return value;
     case 'regexp': {
-      const flags = (value as RegExp).flags;
+      const { source, flags } = value as RegExp;
       if (/[^ims]/.test(flags))
         throw new PayloadRefusal(
           `a RegExp with flags "${flags}": BSON keeps only i, m and s; use a BSONRegExp for other options`,
         );
-      return value;
+      // Written as a BSONRegExp: js-bson 7 writes a RegExp's g flag as "s" and drops dotAll.
+      return new BSONRegExp(source, flags);
     }
     case 'bson':
     case 'bytes':
