@@ -176,6 +176,7 @@ export {
   bsonNumberType,
   type HmbBsonNumberType,
 } from './protocol/bson-number-types';
+export { bsonTyped } from './protocol/bson-typed';
 export {
   EMSC_MESSAGE_TYPE,
   readEmscEnvelope,
