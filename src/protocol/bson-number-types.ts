@@ -103,7 +103,17 @@ export function recordBsonNumberTypes(decoded: object, bytes: Uint8Array, start:
   }
 }
 
+/** An element name: short ASCII names (nearly all) without a call into the UTF-8 decoder. */
 function name(bytes: Uint8Array, from: number, to: number): string {
+  if (to - from <= 32) {
+    let text = '';
+    for (let i = from; i < to; i++) {
+      const c = bytes[i]!;
+      if (c >= 0x80) return ByteUtils.toUTF8(bytes, from, to, false);
+      text += String.fromCharCode(c);
+    }
+    return text;
+  }
   return ByteUtils.toUTF8(bytes, from, to, false);
 }
 
