@@ -157,3 +157,30 @@ export {
   type HmbShareSubscriptionOptions,
 } from './operators/share-subscription';
 export { whereData, type HmbWhereDataOptions } from './operators/where-data';
+
+export {
+  BSON_NUMBER_TYPES,
+  bsonNumberType,
+  type HmbBsonNumberType,
+} from './protocol/bson-number-types';
+export { bsonTyped } from './protocol/bson-typed';
+export {
+  EMSC_MESSAGE_TYPE,
+  readEmscEnvelope,
+  type HmbEmscEnvelope,
+  type HmbEmscHeader,
+  type HmbEmscPayload,
+  type HmbEmscSource,
+} from './emsc/emsc-envelope';
+export {
+  DEFAULT_EMSC_AUTHOR,
+  emscMessage,
+  type HmbEmscMessageOptions,
+  type HmbEmscPayloadInput,
+} from './emsc/emsc-message';
+export {
+  decodeEmsc,
+  type HmbDecodeEmscOptions,
+  type HmbEmscMessage,
+  type HmbOnBadEnvelope,
+} from './operators/decode-emsc';

@@ -1,10 +1,12 @@
-import type { HmbMessage } from '../node';
+import { EJSON, Long } from 'bson';
+import { bsonTyped, type HmbEmscMessage, type HmbMessage } from '../node';
 import type { Painter } from './ansi';
 
 /**
  * A message as one line of JSON, for `jq` and other programs: the fields the server sent, without
- * the `kind` that hmb-rx adds. 64-bit integers that JSON numbers cannot hold exactly (BSON int64
- * decoded as `bigint`) become strings rather than failing the whole line.
+ * the `kind` that hmb-rx adds. 64-bit integers that JSON numbers cannot hold exactly (a BSON int64
+ * beyond 2^53, decoded as `Long`, or a `bigint`) become strings rather than a `{high, low}` object.
+ * Lossy for BSON types by nature (JSON has one number type): see {@link messageToEjsonLine}.
  *
  * @example
  * ```ts
@@ -17,8 +19,86 @@ export function messageToJsonLine(message: HmbMessage): string {
   return JSON.stringify(fields, jsonSafe);
 }
 
-/** A JSON.stringify replacer that turns `bigint` into a number when exact, or a string. */
+/**
+ * A message as one line whose `data` (and `gdacs`) is canonical Extended JSON (MongoDB's EJSON v2:
+ * `{"$numberInt":"5"}`, `{"$numberLong":"5"}`, `{"$numberDouble":"5.0"}`, `{"$binary":…}`,
+ * `{"$date":…}` …), the other fields plain JSON: every BSON type survives the text, so
+ * `hmb tail --ejson … | hmb send --ejson …` copies a queue with its types (docs/data-types.md).
+ *
+ * @example
+ * ```ts
+ * messageToEjsonLine({ kind: 'message', type: 'T', queue: 'Q', seq: 3, data: { i: 1 } });
+ * // '{"type":"T","queue":"Q","seq":3,"data":{"i":{"$numberInt":"1"}}}'
+ * ```
+ */
+export function messageToEjsonLine(message: HmbMessage): string {
+  const { kind: _kind, data, gdacs, ...fields } = message;
+  let line = JSON.stringify(fields).slice(0, -1);
+  if (gdacs !== undefined)
+    line += `,"gdacs":${EJSON.stringify(bsonTyped(gdacs), { relaxed: false })}`;
+  if (data !== undefined) line += `,"data":${EJSON.stringify(bsonTyped(data), { relaxed: false })}`;
+  return `${line}}`;
+}
+
+/**
+ * A decoded EMSC message as one JSON line: where it came from, its header, and its payload (bytes
+ * and file content in base64).
+ *
+ * @example
+ * ```ts
+ * emscToJsonLine(decoded);
+ * // '{"queue":"Q","seq":0,"header":{"creationtime":"…","author":"…","agency":"EMSC"},"payload":{"kind":"text","encoding":"utf-8","text":"…"}}'
+ * ```
+ */
+export function emscToJsonLine(decoded: HmbEmscMessage): string {
+  const { message, header, payload } = decoded;
+  const where = {
+    queue: message.queue,
+    seq: message.seq,
+    ...(message.topic === undefined ? {} : { topic: message.topic }),
+    ...(message.sender === undefined ? {} : { sender: message.sender }),
+  };
+  const body =
+    payload.kind === 'bytes'
+      ? { kind: 'bytes', base64: base64(payload.bytes) }
+      : payload.kind === 'file'
+        ? { kind: 'file', file: payload.file, base64: base64(payload.content) }
+        : payload;
+  return JSON.stringify({ ...where, header, payload: body }, jsonSafe);
+}
+
+/** A decoded EMSC message as one readable line: `QUEUE#SEQ EMSC KIND WHAT · AGENCY AUTHOR TIME`. */
+export function formatEmscLine(decoded: HmbEmscMessage, paint: Painter): string {
+  const { message, header, payload } = decoded;
+  const what =
+    payload.kind === 'text'
+      ? `${paint('bold', 'STR')} ${payload.encoding} ${JSON.stringify(preview(payload.text))}`
+      : payload.kind === 'bytes'
+        ? `${paint('bold', 'BIN')} ${payload.bytes.length} bytes`
+        : payload.kind === 'file'
+          ? `${paint('bold', 'FILE')} ${payload.file} ${payload.content.length} bytes`
+          : `${paint('bold', 'DICT')} ${JSON.stringify(payload.data, jsonSafe)}`;
+  return [
+    `${paint('cyan', message.queue)}${paint('gray', `#${message.seq}`)}`,
+    what,
+    paint('gray', `· ${header.agency} ${header.author} ${header.creationtime.toISOString()}`),
+  ].join(' ');
+}
+
+function preview(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * A JSON.stringify replacer that turns `bigint` and js-bson `Long` into a number when exact, or a
+ * string.
+ */
 export function jsonSafe(_key: string, value: unknown): unknown {
+  if (value instanceof Long) return jsonSafe(_key, value.toBigInt());
   if (typeof value !== 'bigint') return value;
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
     ? Number(value)

@@ -1,3 +1,4 @@
+import { EJSON } from 'bson';
 import type { HmbOutgoing } from '../node';
 
 /** Fields a line may leave out, taken from the command line (`--queue`, `--topic`). */
@@ -17,6 +18,7 @@ export type ParsedLine =
  * leave a trailing one). The message itself (type, reserved types, topic syntax, times) is
  * checked by the sink, which knows the protocol's rules; this only checks that the line is a
  * JSON object, and fills in `queue` and `topic` from the command line when the line has none.
+ * With `ejson`, `data` and `gdacs` are canonical Extended JSON, as `hmb tail --ejson` prints them.
  *
  * @example
  * ```ts
@@ -25,7 +27,11 @@ export type ParsedLine =
  * parseMessageLine('{"type":', {}); // { kind: 'bad', reason: 'invalid JSON: …' }
  * ```
  */
-export function parseMessageLine(line: string, defaults: MessageDefaults): ParsedLine {
+export function parseMessageLine(
+  line: string,
+  defaults: MessageDefaults,
+  options: { readonly ejson?: boolean } = {},
+): ParsedLine {
   if (line.trim() === '') return { kind: 'blank' };
   let value: unknown;
   try {
@@ -38,6 +44,21 @@ export function parseMessageLine(line: string, defaults: MessageDefaults): Parse
     return { kind: 'bad', reason: `expected a JSON object {"type", "queue", …}, got ${got}` };
   }
   const message = { ...(value as Record<string, unknown>) };
+  if (options.ejson === true) {
+    // Only the payloads are Extended JSON (as `hmb tail --ejson` writes them): seq and times stay
+    // plain, so the line is still a message a jq filter can edit.
+    for (const field of ['data', 'gdacs'] as const) {
+      if (message[field] === undefined) continue;
+      try {
+        message[field] = EJSON.deserialize(message[field] as object, { relaxed: false });
+      } catch (error) {
+        return {
+          kind: 'bad',
+          reason: `invalid Extended JSON in ${field}: ${(error as Error).message}`,
+        };
+      }
+    }
+  }
   if (message['queue'] === undefined && defaults.queue !== undefined)
     message['queue'] = defaults.queue;
   if (message['topic'] === undefined && defaults.topic !== undefined)

@@ -49,6 +49,7 @@ export function classifyHmbError(error: unknown): HmbErrorClass {
           'HMB_ERR_CLOSED',
           'HMB_ERR_TLS',
           'HMB_ERR_INVALID_DATA',
+          'HMB_ERR_EMSC',
         ),
       },
       () => 'fatal',

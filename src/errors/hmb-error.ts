@@ -18,7 +18,8 @@ export type HmbErrorCode =
   | 'HMB_ERR_SEND'
   | 'HMB_ERR_BUFFER_FULL'
   | 'HMB_ERR_PROTOCOL'
-  | 'HMB_ERR_CLOSED';
+  | 'HMB_ERR_CLOSED'
+  | 'HMB_ERR_EMSC';
 
 /**
  * Where an error happened: the facts a user needs to act on it. Every field is optional because

@@ -9,10 +9,14 @@ export { HmbBadParamError } from './bad-param-error';
 export { HmbBufferFullError } from './buffer-full-error';
 export { HmbClosedError } from './closed-error';
 export { HmbDecodeError } from './decode-error';
+export { HmbEmscError, type HmbEmscProblem } from './emsc-error';
 export { HmbFilterError } from './filter-error';
 export { HmbHttpError } from './http-error';
 export { HmbInvalidDataError } from './invalid-data-error';
-export { HmbInvalidMessageError } from './invalid-message-error';
+export {
+  HmbInvalidMessageError,
+  type HmbInvalidMessageErrorOptions,
+} from './invalid-message-error';
 export { HmbNetworkError } from './network-error';
 export { HmbProtocolError } from './protocol-error';
 export { HmbQueueError } from './queue-error';

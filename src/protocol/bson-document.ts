@@ -1,18 +1,23 @@
 import { BSON } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
 import { MAX_BSON_DOCUMENT_BYTES, readInt32LE } from './bson-framing';
+import { recordBsonNumberTypes } from './bson-number-types';
 
 // One BSON document of a message list: its length prefix, and js-bson's reading of it.
 
 /**
  * Options for reading documents: int64 values that fit in 53 bits become numbers (so `seq` is a
  * plain number) while larger ones stay `Long` and keep their precision; binary data stays a
- * `Binary` and dates become `Date`, so both survive being sent on again.
+ * `Binary` (with its subtype) and dates become `Date`, so both survive being sent on again. A
+ * regex stays a `BSONRegExp` (pattern and options as sent): a Go or Python pattern is often not a
+ * valid JavaScript `RegExp` (`(?P<name>…)`), which would make the whole message undecodable, and
+ * JavaScript flags cannot say every BSON option. See docs/data-types.md.
  */
 const DESERIALIZE_OPTIONS = {
   promoteLongs: true,
   promoteValues: true,
   promoteBuffers: false,
+  bsonRegExp: true,
 } as const;
 
 /**
@@ -39,17 +44,21 @@ export function readDocumentLength(bytes: Uint8Array, offset: number): number {
 }
 
 /**
- * Deserializes one whole BSON document.
+ * Deserializes one whole BSON document, recording the wire type of the numbers a plain number
+ * would not re-encode as (see {@link recordBsonNumberTypes}), so that relays keep types.
  *
  * @throws HmbDecodeError when js-bson finds it corrupt.
  */
 export function deserializeDocument(doc: Uint8Array, offset = 0): Record<string, unknown> {
+  let decoded: Record<string, unknown>;
   try {
-    return BSON.deserialize(doc, DESERIALIZE_OPTIONS) as Record<string, unknown>;
+    decoded = BSON.deserialize(doc, DESERIALIZE_OPTIONS) as Record<string, unknown>;
   } catch (cause) {
     throw new HmbDecodeError(
       `corrupt BSON document at byte ${offset}: ${(cause as Error).message}`,
       { cause },
     );
   }
+  recordBsonNumberTypes(decoded, doc, 0);
+  return decoded;
 }

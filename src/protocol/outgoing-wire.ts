@@ -5,6 +5,13 @@ import type { HmbFormat } from './hmb-format';
 import { EOF_TYPE, HEARTBEAT_TYPE, NEW_QUEUE_TYPE } from './message';
 import type { HmbOutgoing } from './outgoing';
 import { formatHmbTime } from './time';
+import {
+  bsonPayload,
+  checkJsonPayload,
+  PayloadRefusal,
+  writeExactJson,
+  type JsonPayloadCheck,
+} from './payload-encoding';
 import { TOPIC_PATTERN } from './topic-pattern';
 
 /** Types the server refuses on /send (HEARTBEAT is accepted only as a keep-alive, never published). */
@@ -18,12 +25,16 @@ export interface HmbEncodedOutgoing {
   readonly bytes: number;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /**
  * The length of a string in UTF-8, counted without encoding it (TextEncoder would allocate and copy
  * every message just to measure it). Lone surrogates count 3 bytes, as U+FFFD, which is what
  * they are encoded as.
  */
 export function utf8Length(text: string): number {
+  // Most messages are ASCII: one native scan then answers without a loop over every character.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -45,27 +56,37 @@ export function utf8Length(text: string): number {
 /**
  * Checks a message to publish the way the server would, and encodes it. Checking first means a
  * bad message is refused with a precise reason before anything is sent, instead of failing a whole
- * batch on the server (where the messages before it would already be stored, notes §8).
+ * batch on the server (where the messages before it would already be stored, notes §8). Payload
+ * values (`data`, `gdacs`) are mapped as docs/data-types.md says, or refused with their path.
  *
- * @throws HmbInvalidMessageError naming what is wrong.
+ * @throws HmbInvalidMessageError naming what is wrong (and, for a payload value, where).
  */
 export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEncodedOutgoing {
   const wire = outgoingToWire(message, format);
   if (format === 'json') {
+    if (message.type === 'EMSC_MSG')
+      throw new HmbInvalidMessageError(
+        "an EMSC envelope (EMSC_MSG) is BSON-only: its creation time is a datetime and its content binary, which JSON cannot carry and EMSC's decoder cannot read as text; send it with format 'bson'",
+        message,
+        { queue: message.queue },
+      );
+    const check: JsonPayloadCheck = { needsExactWriter: false };
+    checkPayload(message, wire, 'gdacs', (v) => checkJsonPayload(v, check));
+    checkPayload(message, wire, 'data', (v) => checkJsonPayload(v, check));
     let encoded: string;
     try {
-      encoded = JSON.stringify(wire);
+      encoded = check.needsExactWriter ? writeExactJson(wire) : JSON.stringify(wire);
     } catch (cause) {
       throw new HmbInvalidMessageError(
         `data cannot be encoded as JSON: ${(cause as Error).message}`,
         message,
-        {
-          cause,
-        },
+        { cause, queue: message.queue },
       );
     }
     return { encoded, bytes: utf8Length(encoded) + 8 };
   }
+  checkPayload(message, wire, 'gdacs', (v) => (wire['gdacs'] = bsonPayload(v)));
+  checkPayload(message, wire, 'data', (v) => (wire['data'] = bsonPayload(v)));
   let encoded: Uint8Array;
   try {
     encoded = BSON.serialize(wire);
@@ -73,10 +94,31 @@ export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEnco
     throw new HmbInvalidMessageError(
       `data cannot be encoded as BSON: ${(cause as Error).message}`,
       message,
-      { cause },
+      { cause, queue: message.queue },
     );
   }
   return { encoded, bytes: encoded.length };
+}
+
+/** Runs a payload check on `wire[field]`, turning a refusal into the message's error. */
+function checkPayload(
+  message: HmbOutgoing,
+  wire: Record<string, unknown>,
+  field: 'data' | 'gdacs',
+  check: (value: unknown) => void,
+): void {
+  const value = wire[field];
+  if (value === undefined) return;
+  try {
+    check(value);
+  } catch (refusal) {
+    if (!(refusal instanceof PayloadRefusal)) throw refusal;
+    const path = refusal.path(field);
+    throw new HmbInvalidMessageError(`${path}: ${refusal.reason}`, message, {
+      path,
+      queue: message.queue,
+    });
+  }
 }
 
 /**

@@ -1,7 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { match } from 'ts-pattern';
-import { isHmbError, type HmbOutgoing, type HmbSendResult, type HmbSink } from '../../node';
+import {
+  emscMessage,
+  isHmbError,
+  type HmbEmscPayloadInput,
+  type HmbOutgoing,
+  type HmbSendResult,
+  type HmbSink,
+} from '../../node';
 import {
   createClient,
   examplesHelp,
@@ -33,6 +42,12 @@ export interface SendOptions {
   readonly cid?: string;
   readonly retries: number;
   readonly keepGoing?: boolean;
+  readonly ejson?: boolean;
+  readonly emscFile?: string;
+  readonly emscText?: string;
+  readonly agency?: string;
+  readonly author?: string;
+  readonly zlib: boolean;
 }
 
 /**
@@ -66,6 +81,21 @@ export function registerSend(program: Command, host: CommandHost): void {
       DEFAULT_SEND_RETRIES,
     )
     .option('--keep-going', 'report bad lines and go on with the next ones (still exits 1)')
+    .option(
+      '--ejson',
+      'stdin lines have data in canonical Extended JSON (as `hmb tail --ejson` prints), every BSON type kept; sends in BSON',
+    )
+    .option(
+      '--emsc-file <path>',
+      'send one file in an EMSC envelope (EMSC_MSG, _type FILE, as EmscHmbPublisher.send_file); BSON',
+    )
+    .option(
+      '--emsc-text <text>',
+      'send one text in an EMSC envelope (EMSC_MSG, _type STR, UTF-8, as send_str); BSON',
+    )
+    .option('--agency <name>', 'the agency in the EMSC header (with --emsc-file/--emsc-text)')
+    .option('--author <name>', 'the author in the EMSC header (default hmb-rx)')
+    .option('--no-zlib', 'do not zlib-compress EMSC content')
     .addHelpText(
       'after',
       examplesHelp([
@@ -77,6 +107,14 @@ export function registerSend(program: Command, host: CommandHost): void {
         [
           "hmb tail http://a:8000/bus -q Q | jq -c 'del(.seq)' | hmb send http://b:8000/bus",
           'copy a queue live to another bus (without seq: a seq in a line is an out-of-order send)',
+        ],
+        [
+          "hmb tail http://a:8000/bus -q Q --ejson | jq -c 'del(.seq)' | hmb send http://b:8000/bus --ejson",
+          'the same, every BSON type kept (int64 stays int64, binary keeps its subtype)',
+        ],
+        [
+          'hmb send https://hmb.example.org/emsc -q EMSC_TEST --emsc-file event.xml --agency GFZ',
+          'a file in an EMSC envelope, zlib-compressed, as EmscHmbPublisher.send_file',
         ],
       ]),
     )
@@ -98,7 +136,17 @@ async function send(
     throw new CliUsageError('--data needs --type (without --type, messages are read from stdin)');
   if (options.type !== undefined && queue === undefined)
     throw new CliUsageError('--type needs --queue');
-  const client = createClient(busUrl, { format: options.bson === true ? 'bson' : 'json' });
+  const emsc = emscPayload(options);
+  if (emsc !== undefined) {
+    if (queue === undefined) throw new CliUsageError('--emsc-file/--emsc-text need --queue');
+    if (options.agency === undefined)
+      throw new CliUsageError('--emsc-file/--emsc-text need --agency');
+    if (options.type !== undefined)
+      throw new CliUsageError('--type and an EMSC envelope: choose one');
+  }
+  // The EMSC envelope and Extended JSON carry BSON types: they go out in BSON.
+  const bson = options.bson === true || options.ejson === true || emsc !== undefined;
+  const client = createClient(busUrl, { format: bson ? 'bson' : 'json' });
   const sink = client.sink({
     // --retries counts retries; maxAttempts counts attempts, the first one included.
     retry: { maxAttempts: options.retries + 1 },
@@ -109,7 +157,20 @@ async function send(
   });
   const results = sink.results.subscribe((result) => tracker.record(result));
   try {
-    if (options.type !== undefined) {
+    if (emsc !== undefined) {
+      const message = await emscMessage(queue!, await emsc(), {
+        agency: options.agency!,
+        compress: options.zlib,
+        ...(options.author === undefined ? {} : { author: options.author }),
+        ...(options.topic === undefined ? {} : { topic: options.topic }),
+      });
+      tracker.expect(message, 0);
+      sink.next(message);
+      if (tracker.refusedAny) {
+        sink.abort();
+        return EXIT_USAGE;
+      }
+    } else if (options.type !== undefined) {
       const message: HmbOutgoing = {
         type: options.type,
         queue: queue!,
@@ -139,6 +200,25 @@ async function send(
     results.unsubscribe();
     await client.close();
   }
+}
+
+/** The EMSC payload the options ask for (read when called), or undefined. */
+function emscPayload(options: SendOptions): (() => Promise<HmbEmscPayloadInput>) | undefined {
+  const { emscFile, emscText } = options;
+  if (emscFile !== undefined && emscText !== undefined)
+    throw new CliUsageError('--emsc-file and --emsc-text: give one');
+  if (emscFile !== undefined)
+    return async () => {
+      let content: Uint8Array;
+      try {
+        content = await readFile(emscFile);
+      } catch (error) {
+        throw new CliUsageError(`--emsc-file: ${(error as Error).message}`);
+      }
+      return { kind: 'file', file: basename(emscFile), content };
+    };
+  if (emscText !== undefined) return () => Promise.resolve({ kind: 'text', text: emscText });
+  return undefined;
 }
 
 /** Completes the sink; after a stop request, gives it a moment, then aborts it. */
@@ -180,10 +260,14 @@ async function readLines(
   try {
     for await (const line of lines) {
       lineNumber++;
-      const parsed = parseMessageLine(line, {
-        ...(defaults.queue === undefined ? {} : { queue: defaults.queue }),
-        ...(defaults.topic === undefined ? {} : { topic: defaults.topic }),
-      });
+      const parsed = parseMessageLine(
+        line,
+        {
+          ...(defaults.queue === undefined ? {} : { queue: defaults.queue }),
+          ...(defaults.topic === undefined ? {} : { topic: defaults.topic }),
+        },
+        { ejson: options.ejson === true },
+      );
       if (parsed.kind === 'blank') continue;
       if (parsed.kind === 'bad') tracker.badLine(lineNumber, parsed.reason);
       else {

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import type { HmbFilter, HmbQueueParams, HmbSubscribeParams } from '../../node';
+import { concatMap, EMPTY, of, type Observable } from 'rxjs';
+import {
+  decodeEmsc,
+  type HmbFilter,
+  type HmbMessage,
+  type HmbQueueParams,
+  type HmbSubscribeParams,
+} from '../../node';
 import { stopExitCode } from '../cli-context';
 import {
   createClient,
@@ -11,8 +18,15 @@ import {
   type Reporter,
 } from '../command-support';
 import { outputDemand } from '../output-demand';
+import { CliUsageError } from '../usage-error';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes';
-import { formatMessageLine, messageToJsonLine } from '../format-message';
+import {
+  emscToJsonLine,
+  formatEmscLine,
+  formatMessageLine,
+  messageToEjsonLine,
+  messageToJsonLine,
+} from '../format-message';
 import { formatGap, formatState } from '../format-state';
 import {
   collect,
@@ -33,6 +47,8 @@ export interface TailOptions {
   readonly heartbeat?: number;
   readonly wait?: boolean;
   readonly json?: boolean;
+  readonly ejson?: boolean;
+  readonly emsc?: boolean;
 }
 
 /**
@@ -75,6 +91,14 @@ export function registerTail(program: Command, host: CommandHost): void {
     )
     .option('--wait', 'wait for queues that do not exist yet instead of failing')
     .option('--json', 'print JSON lines even on a terminal')
+    .option(
+      '--ejson',
+      'print lines whose data is canonical Extended JSON, keeping every BSON type (int32/int64/double, binary subtypes, dates); receives in BSON; `hmb send --ejson` reads them back',
+    )
+    .option(
+      '--emsc',
+      'decode EMSC envelopes (EMSC_MSG: header, then text, bytes, file or dict; zlib inflated); receives in BSON; other messages are noted on stderr and skipped',
+    )
     .addHelpText(
       'after',
       examplesHelp([
@@ -83,6 +107,11 @@ export function registerTail(program: Command, host: CommandHost): void {
           "hmb tail http://127.0.0.1:8000/alerts -q SYSTEM_ALERT --seq -11 -t 'EU*' | jq .data",
           'the last ten European alerts, then new ones, as JSON for jq',
         ],
+        [
+          "hmb tail http://a:8000/bus -q Q --ejson | jq -c 'del(.seq)' | hmb send http://b:8000/bus --ejson",
+          'copy a queue live to another bus, every BSON type kept',
+        ],
+        ['hmb tail https://hmb.example.org/emsc -q EMSC_ALERTS --emsc', 'EMSC envelopes, decoded'],
         [
           'hmb tail http://127.0.0.1:8000/alerts -q PICKS -q ORIGINS --stream --filter \'{"data.magnitude":{"$gte":5}}\'',
           'two queues over /stream, magnitude 5 and up',
@@ -101,7 +130,10 @@ async function tail(
   report: Reporter,
 ): Promise<number> {
   const { context } = host;
-  const client = createClient(busUrl, { format: options.bson === true ? 'bson' : 'json' });
+  if (options.ejson === true && options.emsc === true)
+    throw new CliUsageError('--ejson and --emsc: choose one output');
+  const bson = options.bson === true || options.ejson === true || options.emsc === true;
+  const client = createClient(busUrl, { format: bson ? 'bson' : 'json' });
   const queueParams: HmbQueueParams = {
     seq: options.seq ?? -1,
     ...(options.topic === undefined ? {} : { topics: options.topic }),
@@ -111,7 +143,34 @@ async function tail(
     queue: Object.fromEntries(options.queue.map((name) => [name, queueParams])),
     ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
   };
-  const readable = context.stdout.isTTY === true && options.json !== true;
+  const readable = context.stdout.isTTY === true && options.json !== true && options.ejson !== true;
+  // Each message becomes one output line (or none: an EMSC envelope that cannot be read is noted).
+  const toLines = (messages: Observable<HmbMessage>): Observable<string> =>
+    options.emsc === true
+      ? messages.pipe(
+          decodeEmsc({ onInvalid: (error) => report.note(`skipped: ${error.message}`) }),
+          concatMap((decoded) =>
+            of(readable ? formatEmscLine(decoded, paint) : emscToJsonLine(decoded)),
+          ),
+        )
+      : messages.pipe(
+          concatMap((message) => {
+            try {
+              return of(
+                readable
+                  ? formatMessageLine(message, paint)
+                  : options.ejson === true
+                    ? messageToEjsonLine(message)
+                    : messageToJsonLine(message),
+              );
+            } catch (error) {
+              report.note(
+                `${message.queue}#${message.seq} not printed: ${(error as Error).message}`,
+              );
+              return EMPTY;
+            }
+          }),
+        );
   const paint = stdoutPainter(context);
   let stop: (() => void) | undefined;
   try {
@@ -127,12 +186,9 @@ async function tail(
           },
           onGap: (gap) => report.note(formatGap(gap, report.paint)),
         })
+        .pipe(toLines)
         .subscribe({
-          next: (message) =>
-            writeLine(
-              context.stdout,
-              readable ? formatMessageLine(message, paint) : messageToJsonLine(message),
-            ),
+          next: (line) => writeLine(context.stdout, line),
           error: (error: unknown) => {
             report.error(error);
             resolve(EXIT_FAILURE);
