@@ -39,7 +39,9 @@ try {
   else run('npx', ['--no-install', 'tsup', '--out-dir', join(staging, 'dist')], repo);
   for (const name of ['package.json', 'README.md', 'docs'])
     cpSync(join(repo, name), join(staging, name), { recursive: true });
-  run('npm', ['pack', '--silent', '--pack-destination', staging], staging);
+  // dist/ is built already: the package's prepack (a build from src/, which the staging directory
+  // does not have) must not run here.
+  run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', staging], staging);
   const tarball = readdirSync(staging).find((name) => name.endsWith('.tgz'));
   if (tarball === undefined) throw new Error(`npm pack wrote no tarball into ${staging}`);
   const path = join(staging, tarball);
