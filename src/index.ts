@@ -82,6 +82,7 @@ export { watchdog } from './operators/watchdog';
 export { withoutHeartbeats } from './operators/without-heartbeats';
 
 export { FetchTransport, type FetchTransportOptions } from './transport/fetch-transport';
+export { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './transport/body-limit';
 export type {
   HmbTransport,
   HmbTransportRequest,

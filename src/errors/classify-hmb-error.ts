@@ -49,6 +49,8 @@ export function classifyHmbError(error: unknown): HmbErrorClass {
           'HMB_ERR_CLOSED',
           'HMB_ERR_TLS',
           'HMB_ERR_INVALID_DATA',
+          // A hostile or broken server would send the same again.
+          'HMB_ERR_TOO_LARGE',
         ),
       },
       () => 'fatal',

@@ -23,3 +23,4 @@ export { HmbSessionLimitError } from './session-limit-error';
 export { HmbSessionLostError } from './session-lost-error';
 export { HmbTimeoutError } from './timeout-error';
 export { HmbTlsError } from './tls-error';
+export { HmbTooLargeError, type HmbSizeLimitKind } from './too-large-error';
