@@ -61,6 +61,12 @@ export interface HmbSubscribeOptions {
   readonly onState?: (state: HmbConnectionState) => void;
   /** Told of every gap in a queue's seqs. */
   readonly onGap?: (gap: HmbGap) => void;
+  /**
+   * When the server skips seqs it still holds (the original moves a subscriber that fell a ring
+   * behind past messages its database keeps), fetch them again, in order, before going on; only
+   * what is really gone is reported as a gap (default true). See docs/session-lifecycle.md.
+   */
+  readonly healGaps?: boolean;
   /** Told once when a `backlogThenLive` subscription has drained its backlog. */
   readonly onLive?: () => void;
   /**

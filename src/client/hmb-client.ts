@@ -336,6 +336,7 @@ export class HmbClient {
       const cursor = new SubscriptionCursor(effective, {
         ...(checkFor === undefined ? {} : { checkFor }),
         waitForQueues: options.waitForQueues === true,
+        healGaps: options.healGaps !== false,
       });
       const heartbeatSec = effective.heartbeat ?? 0;
       const silenceMs =
