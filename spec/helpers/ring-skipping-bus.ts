@@ -6,6 +6,8 @@ import { startScriptedServer, type ScriptedServer } from './scripted-server';
 export interface HeldMessage {
   readonly seq: number;
   readonly data: unknown;
+  /** A seq that was never stored (sends with explicit seqs leave such holes): never delivered. */
+  readonly hole?: true;
 }
 
 /** Options of {@link startRingSkippingBus}. */
@@ -22,6 +24,8 @@ export interface RingSkippingBus {
   readonly server: ScriptedServer;
   /** Appends messages to a queue at once (a publisher's burst), waking every waiting session. */
   append(queue: string, data: readonly unknown[]): void;
+  /** Leaves `count` seqs empty (a hole the database never held), then appends `data`. */
+  appendAfterHole(queue: string, count: number, data: readonly unknown[]): void;
   /** Forgets the newest `count` messages of a queue and every session: a restart that lost its tail. */
   loseTail(queue: string, count: number): void;
   /** Every message a queue holds. */
@@ -83,7 +87,7 @@ export async function startRingSkippingBus(
       }
       for (let k = 0; k < take; k++) {
         const m = q[sq.next + k]!;
-        docs.push({ type: 'T', queue: name, seq: m.seq, data: m.data });
+        if (m.hole !== true) docs.push({ type: 'T', queue: name, seq: m.seq, data: m.data });
       }
       sq.next += take;
       if (sq.fromDb && q.length - sq.next <= ring) sq.fromDb = false;
@@ -116,15 +120,13 @@ export async function startRingSkippingBus(
 
   const server = await startScriptedServer({
     features: (_req, res) => {
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            software: 'ring-skipping-bus',
-            functions: [],
-            capabilities: ['STREAM', 'INFO'],
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          software: 'ring-skipping-bus',
+          functions: [],
+          capabilities: ['STREAM', 'INFO'],
+        }),
+      );
     },
     info: (_req, res) => {
       const queue: Record<string, unknown> = {};
@@ -204,6 +206,12 @@ export async function startRingSkippingBus(
     server,
     append: (queue, data) => {
       const q = queueOf(queue);
+      for (const d of data) q.push({ seq: q.length, data: d });
+      wake.emit('data');
+    },
+    appendAfterHole: (queue, count, data) => {
+      const q = queueOf(queue);
+      for (let k = 0; k < count; k++) q.push({ seq: q.length, data: null, hole: true });
       for (const d of data) q.push({ seq: q.length, data: d });
       wake.emit('data');
     },
