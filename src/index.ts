@@ -61,9 +61,13 @@ export { decodeBsonFrames } from './protocol/bson-codec';
 export type {
   HmbConnectionState,
   HmbGap,
+  HmbHealedEvent,
   HmbLiveEvent,
+  HmbLostGap,
+  HmbRewindGap,
   HmbStateEvent,
 } from './session/connection-state';
+export { DEFAULT_GAP_HEAL_ATTEMPTS } from './session/connection-state';
 export type { HmbEvent } from './session/hmb-event';
 export type { HmbSubscribeParams } from './session/subscription-cursor';
 
