@@ -50,9 +50,13 @@ export {
 export type {
   HmbConnectionState,
   HmbGap,
+  HmbHealedEvent,
   HmbLiveEvent,
+  HmbLostGap,
+  HmbRewindGap,
   HmbStateEvent,
 } from './session/connection-state';
+export { DEFAULT_GAP_HEAL_ATTEMPTS } from './session/connection-state';
 export type { HmbEvent } from './session/hmb-event';
 export type { HmbSubscribeParams } from './session/subscription-cursor';
 
@@ -69,6 +73,7 @@ export {
 export { withoutHeartbeats } from './operators/without-heartbeats';
 
 export { FetchTransport, type HmbFetchTransportOptions } from './transport/fetch-transport';
+export { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './transport/body-limit';
 export type {
   HmbTransport,
   HmbTransportRequest,

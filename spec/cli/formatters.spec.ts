@@ -253,14 +253,26 @@ describe('cli: format-state and format-error', () => {
 
   it('cli: gaps name the queue and the seqs that will never arrive', () => {
     expect(
-      formatGap({ kind: 'gap', queue: 'Q', expectedSeq: 5, nextSeq: 9, reason: 'skipped' }, plain),
+      formatGap({ kind: 'gap', queue: 'Q', expectedSeq: 5, nextSeq: 9, reason: 'trimmed' }, plain),
     ).toBe('gap in Q: seqs 5–8 will never arrive (no longer on the server)');
     expect(
       formatGap({ kind: 'gap', queue: 'Q', expectedSeq: 5, nextSeq: 6, reason: 'skipped' }, plain),
-    ).toBe('gap in Q: seq 5 will never arrive (no longer on the server)');
+    ).toBe('gap in Q: seq 5 will never arrive (the server skipped them)');
     expect(
-      formatGap({ kind: 'gap', queue: 'Q', expectedSeq: 10, nextSeq: 0, reason: 'reset' }, plain),
-    ).toMatch(/^gap in Q: its seqs went back from 10 to 0/);
+      formatGap(
+        {
+          kind: 'gap',
+          queue: 'Q',
+          expectedSeq: 10,
+          nextSeq: 3,
+          reason: 'rewind',
+          lostFrom: 3,
+          lostTo: 9,
+          epoch: 1,
+        },
+        plain,
+      ),
+    ).toMatch(/^gap in Q: the server lost seqs 3–9 .*epoch 1$/);
   });
 
   it('cli: errors are one line starting with their code', () => {

@@ -25,7 +25,7 @@ describe('continuity', () => {
     client = new HmbClient(bus.url, { format: 'bson' });
   });
 
-  it('gaps: when the server no longer holds the next seq, a typed gap is reported and delivery continues', async () => {
+  it('gaps: when the server no longer holds the next seq, a trimmed gap is reported and delivery continues', async () => {
     await publish(bus.url, numbered('Q', 200));
     const gaps: HmbGap[] = [];
     const got = await lastValueFrom(
@@ -33,7 +33,7 @@ describe('continuity', () => {
     );
     expect(got.map((m) => m.seq)).toEqual(seqs(150, 200));
     expect(gaps).toEqual([
-      { kind: 'gap', queue: 'Q', expectedSeq: 0, nextSeq: 150, reason: 'skipped' },
+      { kind: 'gap', queue: 'Q', expectedSeq: 0, nextSeq: 150, reason: 'trimmed' },
     ]);
   });
 

@@ -52,7 +52,7 @@ describe.each([
     expect(states.filter((s) => s.type === 'open').length).toBeGreaterThanOrEqual(2);
   }, 30_000);
 
-  it('restart: a bus restarted without persistence: a reset gap is reported and the new messages arrive once', async () => {
+  it('restart: a bus restarted without persistence: a rewind from 0 is reported and the new messages arrive once, in a new epoch', async () => {
     bus = await startTestBus({}, 'volatile');
     const port = bus.server.port;
     await publish(bus.url, numbered('A', 10));
@@ -75,9 +75,21 @@ describe.each([
     sub.subscription.unsubscribe();
     expect(sub.messages.map((m) => m.seq)).toEqual([...seqs(0, 10), 0, 1, 2]);
     expect(sub.messages.slice(10).map((m) => (m.data as { i: number }).i)).toEqual([100, 101, 102]);
+    // The queue vanished before it came back: the server lost all of it, and what it holds now
+    // is new, read from 0 in a new epoch.
     expect(gaps).toEqual([
-      { kind: 'gap', queue: 'A', expectedSeq: 10, nextSeq: 3, reason: 'reset' },
+      {
+        kind: 'gap',
+        queue: 'A',
+        expectedSeq: 10,
+        nextSeq: 3,
+        reason: 'rewind',
+        lostFrom: 0,
+        lostTo: 9,
+        epoch: 1,
+      },
     ]);
+    expect(sub.messages.map((m) => m.epoch ?? 0)).toEqual([...Array<number>(10).fill(0), 1, 1, 1]);
   }, 30_000);
 });
 

@@ -46,20 +46,25 @@ export function formatState(
  * @example
  * ```ts
  * formatGap({ kind: 'gap', queue: 'Q', expectedSeq: 5, nextSeq: 9, reason: 'skipped' }, painter(false));
- * // 'gap in Q: seqs 5–8 will never arrive (no longer on the server)'
+ * // 'gap in Q: seqs 5–8 will never arrive (the server skipped them)'
  * ```
  */
 export function formatGap(gap: HmbGap, paint: Painter): string {
-  const text = match(gap.reason)
-    .with('skipped', () => {
-      const last = gap.nextSeq - 1;
-      const seqs = last === gap.expectedSeq ? `seq ${last}` : `seqs ${gap.expectedSeq}–${last}`;
-      return `gap in ${gap.queue}: ${seqs} will never arrive (no longer on the server)`;
-    })
+  const last = gap.nextSeq - 1;
+  const seqs = last === gap.expectedSeq ? `seq ${last}` : `seqs ${gap.expectedSeq}–${last}`;
+  const text = match(gap)
     .with(
-      'reset',
-      () =>
-        `gap in ${gap.queue}: its seqs went back from ${gap.expectedSeq} to ${gap.nextSeq} (server restarted without persistence?)`,
+      { reason: 'skipped' },
+      () => `gap in ${gap.queue}: ${seqs} will never arrive (the server skipped them)`,
+    )
+    .with(
+      { reason: 'trimmed' },
+      () => `gap in ${gap.queue}: ${seqs} will never arrive (no longer on the server)`,
+    )
+    .with(
+      { reason: 'rewind' },
+      (g) =>
+        `gap in ${g.queue}: the server lost seqs ${g.lostFrom}–${g.lostTo} (restarted without them?); new messages from ${g.lostFrom} on are epoch ${g.epoch}`,
     )
     .exhaustive();
   return paint('red', text);

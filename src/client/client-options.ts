@@ -53,6 +53,17 @@ export interface HmbClientOptions {
    * messages through that its own rules exclude (`$nin`, several topic patterns); this drops them.
    */
   readonly recheck?: boolean;
+  /**
+   * The most bytes one whole answer (/recv, /open, /info, …) may have once decompressed; past it
+   * the request fails with `HmbTooLargeError` (not retried). Default `DEFAULT_MAX_RESPONSE_BYTES`
+   * (64 MiB); keep it above `recv_limit` KB plus the server's 16 MiB message limit.
+   */
+  readonly maxResponseBytes?: number;
+  /**
+   * The most bytes (characters for JSON) one /stream frame may take while it is being read; past it
+   * the subscription fails with `HmbTooLargeError`. Default `DEFAULT_MAX_FRAME_BYTES` (64 MiB).
+   */
+  readonly maxFrameBytes?: number;
   /** Defaults for every subscription of this client (each call's options win). */
   readonly subscribeDefaults?: HmbSubscribeOptions;
 }
@@ -71,6 +82,12 @@ export interface HmbSubscribeOptions {
   readonly onState?: (state: HmbConnectionState) => void;
   /** Told of every gap in a queue's seqs. */
   readonly onGap?: (gap: HmbGap) => void;
+  /**
+   * When the server skips seqs it still holds (the original moves a subscriber that fell a ring
+   * behind past messages its database keeps), fetch them again, in order, before going on; only
+   * what is really gone is reported as a gap (default true). See docs/session-lifecycle.md.
+   */
+  readonly healGaps?: boolean;
   /** Told once when a `backlogThenLive` subscription has drained its backlog. */
   readonly onLive?: () => void;
   /**

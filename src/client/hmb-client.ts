@@ -109,6 +109,10 @@ export class HmbClient {
       format: options.format ?? 'json',
       headers,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      ...(options.maxResponseBytes === undefined
+        ? {}
+        : { maxResponseBytes: options.maxResponseBytes }),
+      ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
     };
     this.publisher = new HmbPublishingSession(this.context);
   }
@@ -434,6 +438,7 @@ export class HmbClient {
       const cursor = new SubscriptionCursor(effective, {
         ...(checkFor === undefined ? {} : { checkFor }),
         waitForQueues: options.waitForQueues === true,
+        healGaps: options.healGaps !== false,
       });
       const heartbeatSec = effective.heartbeat ?? 0;
       const silenceMs =

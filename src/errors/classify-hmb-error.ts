@@ -50,6 +50,8 @@ export function classifyHmbError(error: unknown): HmbErrorClass {
           'HMB_ERR_TLS',
           'HMB_ERR_INVALID_DATA',
           'HMB_ERR_EMSC',
+          // A hostile or broken server would send the same again.
+          'HMB_ERR_TOO_LARGE',
         ),
       },
       () => 'fatal',

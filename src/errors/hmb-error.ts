@@ -18,6 +18,7 @@ export type HmbErrorCode =
   | 'HMB_ERR_SEND'
   | 'HMB_ERR_BUFFER_FULL'
   | 'HMB_ERR_PROTOCOL'
+  | 'HMB_ERR_TOO_LARGE'
   | 'HMB_ERR_CLOSED'
   | 'HMB_ERR_EMSC';
 

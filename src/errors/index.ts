@@ -26,3 +26,4 @@ export { HmbSessionLimitError, type HmbSessionLimitErrorOptions } from './sessio
 export { HmbSessionLostError } from './session-lost-error';
 export { HmbTimeoutError } from './timeout-error';
 export { HmbTlsError } from './tls-error';
+export { HmbTooLargeError, type HmbSizeLimitKind } from './too-large-error';

@@ -181,7 +181,8 @@ export class HmbMetrics {
   readonly onGap = (gap: HmbGap): void => {
     const q = this.queue(gap.queue);
     q.gaps++;
-    q.missed += Math.max(0, gap.nextSeq - gap.expectedSeq);
+    // A rewind loses nothing the subscriber had not received; the server lost it.
+    if (gap.reason !== 'rewind') q.missed += Math.max(0, gap.nextSeq - gap.expectedSeq);
     this.gaps++;
   };
 

@@ -2,7 +2,7 @@ import { ByteUtils } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
 import { MAX_BSON_DOCUMENT_BYTES } from './bson-framing';
 import { frameFromBson } from './bson-envelope';
-import type { HmbFrameDecoder } from './frame-decoder';
+import { frameTooLarge, type HmbFrameDecoder, type HmbFrameDecoderOptions } from './frame-decoder';
 import type { HmbFrame } from './message';
 
 /**
@@ -25,6 +25,11 @@ export class BsonFrameDecoder implements HmbFrameDecoder {
   private buffered = 0;
   /** Stream offset of the first unread byte, for error messages. */
   private consumed = 0;
+  private readonly maxFrameBytes: number;
+
+  constructor(options: HmbFrameDecoderOptions = {}) {
+    this.maxFrameBytes = options.maxFrameBytes ?? Infinity;
+  }
 
   get pendingBytes(): number {
     return this.buffered;
@@ -42,6 +47,9 @@ export class BsonFrameDecoder implements HmbFrameDecoder {
           `corrupt BSON frame at byte ${this.consumed}: length prefix ${length}`,
         );
       }
+      // The prefix announces the size: a frame over the limit fails before its body is awaited.
+      if (length > this.maxFrameBytes)
+        throw frameTooLarge(this.maxFrameBytes, this.consumed, 'bytes');
       if (this.buffered < length) break;
       const doc = this.take(length);
       frames.push(frameFromBson(doc, this.consumed));

@@ -1,3 +1,4 @@
+import { HmbTooLargeError } from '../errors/too-large-error';
 import type { HmbFrame } from './message';
 
 /**
@@ -20,4 +21,27 @@ export interface HmbFrameDecoder {
   end(): void;
   /** Bytes received but not yet part of a complete frame. */
   readonly pendingBytes: number;
+}
+
+/** Options of the frame decoders. */
+export interface HmbFrameDecoderOptions {
+  /**
+   * The most one frame may take while it is incomplete: bytes for BSON, characters for JSON.
+   * Past it, `push` throws `HmbTooLargeError` (an endless frame from a hostile server cannot fill
+   * the memory). Default: no bound beyond the format's own (16 MiB for a BSON document).
+   */
+  readonly maxFrameBytes?: number;
+}
+
+/** The error for a frame that passed `limit`. */
+export function frameTooLarge(
+  limit: number,
+  at: number,
+  unit: 'bytes' | 'characters',
+): HmbTooLargeError {
+  return new HmbTooLargeError(
+    `a frame at ${unit === 'bytes' ? 'byte' : 'character'} ${at} is larger than ${limit} ${unit} (maxFrameBytes)`,
+    limit,
+    'frame',
+  );
 }

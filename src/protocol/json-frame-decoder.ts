@@ -1,5 +1,5 @@
 import { HmbDecodeError } from '../errors/decode-error';
-import type { HmbFrameDecoder } from './frame-decoder';
+import { frameTooLarge, type HmbFrameDecoder, type HmbFrameDecoderOptions } from './frame-decoder';
 import type { HmbFrame } from './message';
 import { frameFromWire } from './wire-message';
 
@@ -64,6 +64,13 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
   private pieces: string[] = [];
   private piecesLength = 0;
   private offset = 0;
+  /** Stream offset (characters) where the message being read began, for errors. */
+  private valueOffset = 0;
+  private readonly maxFrameChars: number;
+
+  constructor(options: HmbFrameDecoderOptions = {}) {
+    this.maxFrameChars = options.maxFrameBytes ?? Infinity;
+  }
 
   get pendingBytes(): number {
     return this.piecesLength;
@@ -181,9 +188,16 @@ export class JsonFrameDecoder implements HmbFrameDecoder {
       i++;
     }
     if (state === Scan.value && valueStart >= 0) {
+      if (valueStart > 0 || this.pieces.length === 0) this.valueOffset = this.offset + valueStart;
       const piece = text.slice(valueStart);
       this.pieces.push(piece);
       this.piecesLength += piece.length;
+      // Checked once per chunk: a message that never ends (a hostile server) stops here.
+      if (this.piecesLength > this.maxFrameChars) {
+        this.pieces = [];
+        this.piecesLength = 0;
+        throw frameTooLarge(this.maxFrameChars, this.valueOffset, 'characters');
+      }
     }
     this.state = state;
     this.depth = depth;

@@ -41,6 +41,12 @@ export interface HmbMessage<T = unknown> {
   readonly scContentType?: string;
   /** Legacy GDACS field, passed through unchanged. */
   readonly gdacs?: Readonly<Record<string, unknown>>;
+  /**
+   * Set by hmb-rx (never on the wire) once the server has gone backwards on this queue during the
+   * subscription (a rewind gap): how many times it did. The server reuses the seqs it lost for new
+   * messages, so `(queue, epoch, seq)` identifies a message; absent means 0.
+   */
+  readonly epoch?: number;
 }
 
 /** A keep-alive the server sends when a session is idle for its `heartbeat` interval. */

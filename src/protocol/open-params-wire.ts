@@ -137,7 +137,8 @@ function bool(value: boolean, param: string): boolean {
 /**
  * Checks and types the server's answer to /open (decoded from JSON or BSON).
  *
- * @throws HmbProtocolError when it lacks `sid`, `cid` or `queue`.
+ * @throws HmbProtocolError when it lacks `sid`, `cid` or `queue`, or gives a queue a seq that is
+ *   not a non-negative integer.
  */
 export function openAckFromWire(doc: unknown): HmbOpenAck {
   if (typeof doc !== 'object' || doc === null)
@@ -154,10 +155,14 @@ export function openAckFromWire(doc: unknown): HmbOpenAck {
       const e = (entry ?? {}) as Record<string, unknown>;
       const seq = e['seq'];
       const error = e['error'];
-      queue[name] = {
-        seq: seq === null || seq === undefined ? null : Number(seq),
-        error: typeof error === 'string' ? error : null,
-      };
+      const n = seq === null || seq === undefined ? null : Number(seq);
+      if (n !== null && (!Number.isSafeInteger(n) || n < 0)) {
+        throw new HmbProtocolError(
+          `the /open reply gives queue ${JSON.stringify(name)} an impossible seq: ${String(seq)}`,
+          { sid, queue: name },
+        );
+      }
+      queue[name] = { seq: n, error: typeof error === 'string' ? error : null };
     }
   }
   return { sid, cid, queue };

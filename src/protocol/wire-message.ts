@@ -1,4 +1,5 @@
 import { HmbDecodeError } from '../errors/decode-error';
+import { HmbProtocolError } from '../errors/protocol-error';
 import {
   EOF,
   EOF_TYPE,
@@ -12,7 +13,8 @@ import {
  * Turns one decoded wire document (`{type, queue, seq, …}` from JSON or BSON) into a frame. HEARTBEAT
  * and EOF carry only `type` on the wire and become the shared {@link HEARTBEAT}/{@link EOF} values.
  *
- * @throws HmbDecodeError when the document is not a valid HMB message.
+ * @throws HmbDecodeError when the document is not a valid HMB message; HmbProtocolError for a seq
+ *   no server can give (negative, fractional, beyond 2^53).
  */
 export function frameFromWire(doc: unknown): HmbFrame {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
@@ -26,7 +28,16 @@ export function frameFromWire(doc: unknown): HmbFrame {
   if (type === HEARTBEAT_TYPE && wire['queue'] === undefined) return HEARTBEAT;
   if (type === EOF_TYPE && wire['queue'] === undefined) return EOF;
   const queue = wire['queue'];
-  const seq = toSeq(wire['seq']);
+  const rawSeq = wire['seq'];
+  const seq = toSeq(rawSeq);
+  if (typeof queue === 'string' && (seq === undefined ? isNumeric(rawSeq) : seq < 0)) {
+    // A number no server can give (negative, fractional, beyond 2^53): the server is broken or
+    // hostile, and delivering it would corrupt every position kept from it.
+    throw new HmbProtocolError(
+      `impossible seq ${String(rawSeq)} in queue ${JSON.stringify(queue)}: ${preview(wire)}`,
+      { queue, ...(seq === undefined ? {} : { seq }) },
+    );
+  }
   if (typeof queue !== 'string' || seq === undefined) {
     throw new HmbDecodeError(`message without a valid queue and seq: ${preview(wire)}`);
   }
@@ -67,6 +78,14 @@ function toSeq(value: unknown): number | undefined {
     return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
   }
   return undefined;
+}
+
+function isNumeric(value: unknown): boolean {
+  return (
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    (typeof value === 'object' && value !== null && 'toNumber' in value)
+  );
 }
 
 function describe(value: unknown): string {

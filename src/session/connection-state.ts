@@ -27,20 +27,67 @@ export interface HmbStateEvent {
 }
 
 /**
- * The server could not supply the next seq of a queue: messages from `expectedSeq` up to
- * `nextSeq - 1` will never arrive (trimmed from the server's memory, skipped by `qlen`, lost in a
- * server restart without persistence, or never sent because of an out-of-order jump).
- * Only reported for queues without topics, filter or time window (there, skipped seqs are normal).
+ * The server could not supply seqs `expectedSeq` up to `nextSeq - 1` of a queue, and they will
+ * never arrive. Only reported for queues without topics, filter, time window, `qlen` or explicit
+ * cid (there, skipped seqs are normal). A skip the server can still fill is fetched again first
+ * (see {@link HmbHealedEvent}); only what is really gone is a gap:
+ *
+ * - `trimmed`: the server no longer holds the range: its oldest seq (/info `startseq`) is past it
+ *   (a memory ring, or a database, that was trimmed before the subscriber got there);
+ * - `skipped`: the server jumped over the range and could not supply it when asked again
+ *   ({@link DEFAULT_GAP_HEAL_ATTEMPTS} tries), or healing is off: lost by the server, or seqs that
+ *   never existed (sends with explicit seqs leave holes).
  */
-export interface HmbGap {
+export interface HmbLostGap {
   readonly kind: 'gap';
   readonly queue: string;
   /** The seq the subscription expected next. */
   readonly expectedSeq: number;
-  /** The first seq the server had (the next message delivered, or the new counter after a reset). */
+  /** The first seq the server had after the gap (the next message delivered). */
   readonly nextSeq: number;
-  /** `skipped`: seqs jumped; `reset`: the queue's counter went back (server restarted without persistence). */
-  readonly reason: 'skipped' | 'reset';
+  readonly reason: 'skipped' | 'trimmed';
+}
+
+/**
+ * The server went backwards: it acknowledged an /open of a queue below the subscription's position
+ * (it restarted without its newest messages: a lost tail, or no persistence at all). Seqs
+ * `lostFrom`..`lostTo` as delivered before are gone from the server, which will reuse them for
+ * new, different messages. The subscription does not replay what it already delivered: it goes on
+ * from `lostFrom`, and every message from there on carries `epoch` (see `HmbMessage.epoch`), so
+ * `(queue, epoch, seq)` stays unique. `expectedSeq` is the subscription's position, `nextSeq` the
+ * server's acknowledged seq.
+ */
+export interface HmbRewindGap {
+  readonly kind: 'gap';
+  readonly queue: string;
+  readonly expectedSeq: number;
+  readonly nextSeq: number;
+  readonly reason: 'rewind';
+  /** The first seq the server lost: its acknowledged seq, or 0 when the queue had vanished. */
+  readonly lostFrom: number;
+  /** The last seq the server lost (the last one delivered before). */
+  readonly lostTo: number;
+  /** The epoch of the messages that follow (1 after the first rewind of the queue). */
+  readonly epoch: number;
+}
+
+/** A gap in a queue's seqs: messages that will never arrive, or a server that went backwards. */
+export type HmbGap = HmbLostGap | HmbRewindGap;
+
+/** Times a subscription asks again for a range the server skipped before reporting it lost. */
+export const DEFAULT_GAP_HEAL_ATTEMPTS = 3;
+
+/**
+ * A skip was healed: the server had jumped from `fromSeq` to `toSeq + 1` in a live answer (the
+ * original does so when a subscriber falls a ring behind during a burst, although its database
+ * still holds the messages), and the subscription fetched `fromSeq`..`toSeq` again, in order, before
+ * going on. Nothing was lost; the event is for monitoring ({@link HmbClient.events} only).
+ */
+export interface HmbHealedEvent {
+  readonly kind: 'healed';
+  readonly queue: string;
+  readonly fromSeq: number;
+  readonly toSeq: number;
 }
 
 /** The backlog of a `backlogThenLive` subscription is drained; what follows is real time. */

@@ -1,5 +1,6 @@
 import type { HmbError } from '../errors/hmb-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../transport/body-limit';
 import { readResponseBody } from '../transport/transport';
 import { abortAfter } from './abort-after';
 import { httpFailure } from './http-failure';
@@ -54,11 +55,12 @@ export async function exchange(
   try {
     const headers: Record<string, string> = { ...ctx.headers };
     if (spec.contentType !== undefined) headers['content-type'] = spec.contentType;
-    const request = { method, url, headers, signal: timed.signal };
+    const maxBodyBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const request = { method, url, headers, signal: timed.signal, maxBodyBytes };
     const response = await ctx.transport.request(
       spec.body === undefined ? request : { ...request, body: spec.body },
     );
-    const bytes = await readResponseBody(response);
+    const bytes = await readResponseBody(response, maxBodyBytes, context);
     if (response.status < 200 || response.status > 299) {
       throw httpFailure(
         response.status,

@@ -1,7 +1,14 @@
 import { Observable } from 'rxjs';
 import { HmbSessionLostError } from '../errors/session-lost-error';
 import { EOF, type HmbFrame } from '../protocol/message';
-import type { HmbConnectionState, HmbGap, HmbLiveEvent } from './connection-state';
+import {
+  DEFAULT_GAP_HEAL_ATTEMPTS,
+  type HmbConnectionState,
+  type HmbGap,
+  type HmbHealedEvent,
+  type HmbLiveEvent,
+} from './connection-state';
+import { settleSkip } from './gap-healing';
 import { infoFromWire } from '../protocol/bus-info-wire';
 import { getJson } from './get-json';
 import { openSession } from './open-session';
@@ -18,8 +25,8 @@ export type HmbBatchSource = (
   signal: AbortSignal,
 ) => AsyncIterable<HmbFrame[]>;
 
-/** What one attempt emits: frames (EOF included, just before completing), gaps, and `live`. */
-export type HmbAttemptEvent = HmbFrame | HmbGap | HmbLiveEvent;
+/** What one attempt emits: frames (EOF included, just before completing), gaps, heals, `live`. */
+export type HmbAttemptEvent = HmbFrame | HmbGap | HmbHealedEvent | HmbLiveEvent;
 
 /** Options of {@link receiveAttempt}. */
 export interface HmbAttemptOptions {
@@ -37,6 +44,8 @@ export interface HmbAttemptOptions {
   readonly demand?: () => void | PromiseLike<void>;
   /** Set while waiting for `demand`, so the watchdog does not count that silence. */
   readonly paused?: { value: boolean };
+  /** Tries to fetch a skipped range again (default {@link DEFAULT_GAP_HEAL_ATTEMPTS}). */
+  readonly maxGapHealAttempts?: number;
 }
 
 /**
@@ -51,6 +60,7 @@ export function receiveAttempt(
   options: HmbAttemptOptions = {},
 ): Observable<HmbAttemptEvent> {
   const source = options.source ?? pollBatches;
+  const maxHealAttempts = options.maxGapHealAttempts ?? DEFAULT_GAP_HEAL_ATTEMPTS;
   return new Observable<HmbAttemptEvent>((subscriber) => {
     const controller = new AbortController();
     const { signal } = controller;
@@ -79,15 +89,29 @@ export function receiveAttempt(
         // it was delivered downstream (duplicates and client-side rejects count too).
         let position: HmbRecvPosition | undefined;
         let reachedEof = false;
+        // A skipped range the server still holds: reopen from its first seq.
+        let healReopen = false;
         for await (const frames of source(ctx, ack.sid, () => position, signal)) {
           for (const frame of frames) {
             if (subscriber.closed) return;
             if (frame.kind === 'message') {
               // The message itself carries the queue and seq: no object per message for this.
               position = frame;
-              const { deliver, gap } = cursor.accept(frame);
+              const { deliver, gap, heal, healed } = cursor.accept(frame);
+              if (heal === true && gap !== undefined) {
+                const settled = await settleSkip(ctx, cursor, gap, frame, maxHealAttempts, signal);
+                if (subscriber.closed) return;
+                for (const event of settled.events) subscriber.next(event);
+                if (settled.reopen) {
+                  healReopen = true;
+                  break;
+                }
+                if (settled.deliver) subscriber.next(frame);
+                continue;
+              }
               if (gap !== undefined) subscriber.next(gap);
               if (deliver) subscriber.next(frame);
+              if (healed !== undefined) subscriber.next(healed);
             } else if (frame.kind === 'heartbeat') {
               subscriber.next(frame);
             } else {
@@ -95,7 +119,7 @@ export function receiveAttempt(
               break;
             }
           }
-          if (reachedEof || cursor.reopenRequested) break;
+          if (reachedEof || healReopen || cursor.reopenRequested) break;
           const wait = options.demand?.();
           if (wait !== undefined) {
             // The next poll (or the next chunk of the stream) waits for the consumer: a slow
@@ -110,6 +134,7 @@ export function receiveAttempt(
           }
         }
         if (subscriber.closed) return;
+        if (healReopen) continue;
         // A waited-for queue now exists, or a window ended while a queue is still awaited.
         if (cursor.reopenRequested || (reachedEof && cursor.waitingQueues().length > 0)) continue;
         if (reachedEof && inBacklog && options.backlog !== undefined) {

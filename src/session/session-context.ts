@@ -12,4 +12,8 @@ export interface HmbSessionContext {
   readonly headers: Readonly<Record<string, string>>;
   /** Timeout of requests that are not long polls (/open, /send, /info, …), in ms. */
   readonly requestTimeoutMs: number;
+  /** Bound of one whole answer, decompressed (default `DEFAULT_MAX_RESPONSE_BYTES`, 64 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Bound of one /stream frame while it is read (default `DEFAULT_MAX_FRAME_BYTES`, 64 MiB). */
+  readonly maxFrameBytes?: number;
 }

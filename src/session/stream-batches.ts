@@ -6,6 +6,7 @@ import type { HmbFrame } from '../protocol/message';
 import { httpFailure } from './http-failure';
 import type { HmbRecvPosition } from './recv-frames';
 import type { HmbSessionContext } from './session-context';
+import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from '../transport/body-limit';
 import { readResponseText } from '../transport/transport';
 
 /**
@@ -16,7 +17,7 @@ import { readResponseText } from '../transport/transport';
  * server shutting down ends it without the closing `}`), that is a lost session: the subscription
  * reopens from the last delivered seq.
  *
- * @throws HmbDecodeError on a corrupt frame; HmbSessionLostError when the body ends without EOF;
+ * @throws HmbDecodeError on a corrupt frame; HmbTooLargeError for a frame over `maxFrameBytes`; HmbSessionLostError when the body ends without EOF;
  *   the typed HTTP errors for a non-200 answer.
  */
 export async function* streamBatches(
@@ -40,12 +41,21 @@ export async function* streamBatches(
     signal,
   });
   if (response.status !== 200) {
-    throw httpFailure(response.status, await readResponseText(response), context, false);
+    // An error page is bounded like any whole answer (the stream itself is not).
+    const text = await readResponseText(
+      response,
+      ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      context,
+    );
+    throw httpFailure(response.status, text, context, false);
   }
   const contentType = response.header('content-type');
   const json =
     contentType === undefined ? ctx.format === 'json' : contentType.startsWith('application/json');
-  const decoder: HmbFrameDecoder = json ? new JsonFrameDecoder() : new BsonFrameDecoder();
+  const limits = { maxFrameBytes: ctx.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES };
+  const decoder: HmbFrameDecoder = json
+    ? new JsonFrameDecoder(limits)
+    : new BsonFrameDecoder(limits);
   let sawEof = false;
   for await (const chunk of response.body) {
     const frames = decoder.push(chunk);

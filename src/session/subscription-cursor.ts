@@ -4,7 +4,7 @@ import { HmbQueueNotFoundError } from '../errors/queue-not-found-error';
 import { HmbSessionLostError } from '../errors/session-lost-error';
 import { ANNOUNCEMENT_QUEUE, NEW_QUEUE_TYPE, type HmbMessage } from '../protocol/message';
 import type { HmbOpenAck, HmbOpenParams, HmbQueueParams } from '../protocol/open-params';
-import type { HmbGap } from './connection-state';
+import type { HmbHealedEvent, HmbLostGap, HmbRewindGap } from './connection-state';
 
 /** The server's per-queue text for a queue that does not exist (yet). */
 export const QUEUE_NOT_FOUND_TEXT = 'queue not found';
@@ -32,14 +32,38 @@ interface QueueCursor {
   /** Added by hmb-rx to hear NEW_QUEUE announcements; its messages are not delivered. */
   readonly internal: boolean;
   readonly check: HmbMessageCheck | undefined;
+  /** Whether a skip is fetched again when the server still holds it (gap detection on, no qlen). */
+  readonly heals: boolean;
+  /** SeedLink seqs wrap at 2^24: going "backwards" is then normal. */
+  readonly wraps: boolean;
+  /** How many times the server went backwards on this queue (see `HmbMessage.epoch`). */
+  epoch: number;
+  /** The queue was not found although it existed before: the server lost all of it. */
+  vanished: boolean;
+  /** Seq of the last message of this queue in the current session, for the order check. */
+  sessionLast: number | undefined;
+  /** A skipped range being fetched again. */
+  healing: { readonly from: number; readonly to: number } | undefined;
+  /** Tries to fetch the range starting at `expected` again. */
+  healAttempts: { readonly expected: number; readonly count: number } | undefined;
 }
 
 /** The outcome of applying an /open acknowledgement. */
 export interface HmbAckOutcome {
-  /** Queues whose counter went back (server restarted without persistence). */
-  readonly gaps: readonly HmbGap[];
-  /** Open again at once: a reset queue must be read from its new beginning. */
+  /** Queues the server went backwards on (it restarted without its newest messages, or all). */
+  readonly gaps: readonly HmbRewindGap[];
+  /** Open again at once: a queue that lost everything must be read from 0. */
   readonly reopen: boolean;
+}
+
+/** What to do about a skip ({@link SubscriptionCursor.resolveSkip}). */
+export interface HmbSkipResolution {
+  /** Gaps that are really gone, and heals that completed, to emit in this order. */
+  readonly events: readonly (HmbLostGap | HmbHealedEvent)[];
+  /** Open again at once, from the cursor's position, to fetch the skipped range. */
+  readonly reopen: boolean;
+  /** When not reopening: whether to deliver the message after the gap. */
+  readonly deliver: boolean;
 }
 
 /** Options of a {@link SubscriptionCursor}. */
@@ -53,6 +77,11 @@ export interface SubscriptionCursorOptions {
    * when a NEW_QUEUE message names one of them.
    */
   readonly waitForQueues?: boolean;
+  /**
+   * Fetch skipped ranges again when the server still holds them (see {@link HmbHealedEvent});
+   * default false here, on in `HmbClient`.
+   */
+  readonly healGaps?: boolean;
 }
 
 /**
@@ -89,6 +118,13 @@ export class SubscriptionCursor {
         waiting: false,
         internal: false,
         check: options.checkFor?.(name, queueParams),
+        heals:
+          options.healGaps === true &&
+          detectsGaps(queueParams) &&
+          params.cid === undefined &&
+          (queueParams.qlen === undefined || queueParams.qlen < 0),
+        ...FRESH_STATE,
+        wraps: queueParams.seedlink === true,
       });
     }
     if (this.waitForQueues && !this.queues.has(ANNOUNCEMENT_QUEUE)) {
@@ -101,6 +137,9 @@ export class SubscriptionCursor {
         waiting: false,
         internal: true,
         check: undefined,
+        heals: false,
+        ...FRESH_STATE,
+        wraps: false,
       });
     }
   }
@@ -168,7 +207,7 @@ export class SubscriptionCursor {
   applyAck(ack: HmbOpenAck, bus?: string): HmbAckOutcome {
     this.cid = ack.cid;
     this.reopenRequested = false;
-    const gaps: HmbGap[] = [];
+    const gaps: HmbRewindGap[] = [];
     let reopen = false;
     for (const [name, q] of this.queues) {
       const a = ack.queue[name];
@@ -182,6 +221,8 @@ export class SubscriptionCursor {
           continue;
         }
         if (text === QUEUE_NOT_FOUND_TEXT && q.known) {
+          // Whatever it holds when it comes back is new: read it from 0 then.
+          q.vanished = true;
           throw new HmbSessionLostError(
             `queue ${name} has vanished (server restarted without persistence?)`,
             context,
@@ -199,33 +240,61 @@ export class SubscriptionCursor {
       }
       q.waiting = false;
       q.known = true;
-      if (q.next !== undefined && a.seq < q.next) {
-        // The server clamps a seq beyond its counter down to the counter (§6.3): the queue now has
-        // fewer messages than we have seen, so its history was lost. Read it from its new start.
+      q.sessionLast = undefined;
+      if (q.internal && q.next !== undefined && a.seq < q.next) {
+        // Our own ANNOUNCEMENT listener just follows the server wherever it went.
+        q.next = a.seq;
+        q.last = a.seq === 0 ? undefined : a.seq - 1;
+      } else if (q.next !== undefined && (a.seq < q.next || q.vanished)) {
+        // The server clamps a seq beyond its counter down to the counter (§6.3): it has fewer
+        // messages than we have seen, so it lost its tail (notes §17.3) and will reuse those seqs
+        // for new messages. What it still holds below the ack is what we delivered already:
+        // go on from the ack, in a new epoch, rather than replay the queue from 0. A queue that
+        // vanished lost everything: all it holds now is new.
+        const lostFrom = q.vanished ? 0 : a.seq;
+        q.epoch++;
         gaps.push({
           kind: 'gap',
           queue: name,
           expectedSeq: q.next,
           nextSeq: a.seq,
-          reason: 'reset',
+          reason: 'rewind',
+          lostFrom,
+          lostTo: q.next - 1,
+          epoch: q.epoch,
         });
-        q.next = 0;
-        q.last = undefined;
-        reopen = true;
+        q.next = lostFrom;
+        q.last = lostFrom === 0 ? undefined : lostFrom - 1;
+        q.healing = undefined;
+        q.healAttempts = undefined;
+        if (lostFrom !== a.seq) reopen = true;
       } else if (q.next === undefined) {
         q.next = a.seq;
       }
+      q.vanished = false;
     }
     return { gaps, reopen };
   }
 
   /**
    * Takes in one message from the server and says whether to deliver it (not a duplicate, passes
-   * the client-side check) and whether seqs were skipped before it.
+   * the client-side check) and whether seqs were skipped before it. A skip on a queue that heals
+   * comes back with `heal: true` and the position left where it was: settle it with
+   * {@link resolveSkip} before taking in anything else.
+   *
+   * @throws HmbProtocolError when a seq is not above the previous one of its queue in the same
+   *   session (the server writes each queue in seq order).
    */
   accept(message: HmbMessage): HmbAcceptance {
     const q = this.queues.get(message.queue);
     if (q === undefined) return DELIVER;
+    if (q.sessionLast !== undefined && message.seq <= q.sessionLast && !q.wraps) {
+      throw new HmbProtocolError(
+        `queue ${message.queue} went backwards within one session: seq ${message.seq} after ${q.sessionLast}`,
+        { queue: message.queue, seq: message.seq },
+      );
+    }
+    q.sessionLast = message.seq;
     if (
       message.queue === ANNOUNCEMENT_QUEUE &&
       message.type === NEW_QUEUE_TYPE &&
@@ -238,22 +307,80 @@ export class SubscriptionCursor {
     }
     if (q.last !== undefined && message.seq <= q.last) return SKIP;
     const expected = q.last !== undefined ? q.last + 1 : q.next;
-    const gap: HmbGap | undefined =
-      q.detectGaps && expected !== undefined && message.seq > expected
-        ? {
-            kind: 'gap',
-            queue: message.queue,
-            expectedSeq: expected,
-            nextSeq: message.seq,
-            reason: 'skipped',
-          }
-        : undefined;
+    if (q.detectGaps && expected !== undefined && message.seq > expected) {
+      const gap: HmbLostGap = {
+        kind: 'gap',
+        queue: message.queue,
+        expectedSeq: expected,
+        nextSeq: message.seq,
+        reason: 'skipped',
+      };
+      if (q.heals) return { deliver: false, gap, heal: true };
+      return this.advance(q, message, gap);
+    }
+    return this.advance(q, message, undefined);
+  }
+
+  /**
+   * Settles a skip that {@link accept} flagged with `heal`, knowing the oldest seq the server holds
+   * of the queue (/info `startseq`; `null` when it holds nothing, `undefined` when it does not say):
+   * - it holds the skipped range, or part of it, and the range has been asked for fewer than
+   *   `maxAttempts` times: move the position back to the first seq it holds and reopen (what is
+   *   below that is reported `trimmed`);
+   * - otherwise report the range (`trimmed` when the server no longer holds it, `skipped` when it
+   *   does but could not supply it) and take in the message after it.
+   */
+  resolveSkip(
+    gap: HmbLostGap,
+    message: HmbMessage,
+    startseq: number | null | undefined,
+    maxAttempts: number,
+  ): HmbSkipResolution {
+    const q = this.queues.get(gap.queue);
+    if (q === undefined) return { events: [gap], reopen: false, deliver: true };
+    const events: (HmbLostGap | HmbHealedEvent)[] = [];
+    const expected = gap.expectedSeq;
+    if (q.healing !== undefined && expected > q.healing.from) {
+      // A heal got part of the way before the server skipped again: that part is healed.
+      events.push(healedEvent(gap.queue, q.healing.from, expected - 1));
+    }
+    q.healing = undefined;
+    const count = q.healAttempts?.expected === expected ? q.healAttempts.count + 1 : 1;
+    const held = typeof startseq === 'number' ? startseq : undefined;
+    if (held !== undefined && held < gap.nextSeq && count <= maxAttempts) {
+      const from = Math.max(expected, held);
+      if (from > expected) events.push({ ...gap, nextSeq: from, reason: 'trimmed' });
+      q.next = from;
+      q.last = from === 0 ? undefined : from - 1;
+      q.healing = { from, to: gap.nextSeq - 1 };
+      q.healAttempts = { expected: from, count: from > expected ? 1 : count };
+      return { events, reopen: true, deliver: false };
+    }
+    // Trimmed: the server says it holds nothing of the range. Skipped: it says it does (or does not
+    // say), yet did not supply it.
+    const trimmed = startseq === null || (held !== undefined && held >= gap.nextSeq);
+    events.push({ ...gap, reason: trimmed ? 'trimmed' : 'skipped' });
+    q.healAttempts = undefined;
+    const { deliver, healed } = this.advance(q, message, undefined);
+    if (healed !== undefined) events.push(healed);
+    return { events, reopen: false, deliver };
+  }
+
+  private advance(q: QueueCursor, message: HmbMessage, gap: HmbLostGap | undefined): HmbAcceptance {
     q.last = message.seq;
     q.next = message.seq + 1;
+    let healed: HmbHealedEvent | undefined;
+    if (q.healing !== undefined && message.seq >= q.healing.to) {
+      healed = healedEvent(message.queue, q.healing.from, q.healing.to);
+      q.healing = undefined;
+      q.healAttempts = undefined;
+    }
+    // Stamped on the message itself: the wire object is ours, and this happens only after a rewind.
+    if (q.epoch > 0) (message as { epoch?: number }).epoch = q.epoch;
     const deliver = !q.internal && (q.check === undefined || q.check(message));
     // The common answers are shared objects: accept() runs once per message.
-    if (gap === undefined) return deliver ? DELIVER : SKIP;
-    return { deliver, gap };
+    if (gap === undefined && healed === undefined) return deliver ? DELIVER : SKIP;
+    return healed === undefined ? { deliver, gap } : { deliver, gap, healed };
   }
 
   /** The next seq of every queue whose position is known, e.g. for a cursor store. */
@@ -268,7 +395,23 @@ export class SubscriptionCursor {
 /** What {@link SubscriptionCursor.accept} decided about one message. */
 export interface HmbAcceptance {
   readonly deliver: boolean;
-  readonly gap: HmbGap | undefined;
+  readonly gap: HmbLostGap | undefined;
+  /** The gap may be healed: call {@link SubscriptionCursor.resolveSkip} (nothing was taken in). */
+  readonly heal?: true;
+  /** A skipped range has now been fetched again in full. */
+  readonly healed?: HmbHealedEvent;
+}
+
+const FRESH_STATE = {
+  epoch: 0,
+  vanished: false,
+  sessionLast: undefined,
+  healing: undefined,
+  healAttempts: undefined,
+} as const;
+
+function healedEvent(queue: string, fromSeq: number, toSeq: number): HmbHealedEvent {
+  return { kind: 'healed', queue, fromSeq, toSeq };
 }
 
 const DELIVER: HmbAcceptance = { deliver: true, gap: undefined };

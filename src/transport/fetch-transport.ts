@@ -1,4 +1,5 @@
 import { HmbClosedError } from '../errors/closed-error';
+import { boundedChunks, declaredOver, responseTooLarge } from './body-limit';
 import { toTransportError } from './network-failure';
 import type { HmbTransport, HmbTransportRequest, HmbTransportResponse } from './transport';
 
@@ -46,11 +47,29 @@ export class FetchTransport implements HmbTransport {
     } catch (cause) {
       throw toTransportError(cause, method, url, signal);
     }
+    const limit = request.maxBodyBytes;
+    const context = { method, url };
+    // The runtime decompresses; the chunks we count are decompressed bytes, so a compression bomb
+    // stops at the limit.
+    const chunks = boundedChunks(readableChunks(response, method, url, signal), limit, context);
+    if (limit !== undefined) {
+      const encoded = (response.headers.get('content-encoding') ?? '').trim() !== '';
+      if (!encoded && declaredOver(response.headers.get('content-length') ?? undefined, limit)) {
+        response.body?.cancel().catch(() => undefined);
+        throw responseTooLarge(limit, context);
+      }
+      return {
+        status: response.status,
+        header: (name) => response.headers.get(name) ?? undefined,
+        body: chunks,
+      };
+    }
     return {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,
-      body: readableChunks(response, method, url, signal),
-      // A whole answer read natively, without a JavaScript read() per chunk.
+      body: chunks,
+      // A whole answer read natively, without a JavaScript read() per chunk (unbounded: only
+      // offered when the request names no limit).
       bytes: async () => {
         try {
           return new Uint8Array(await response.arrayBuffer());

@@ -1,3 +1,5 @@
+import { boundedChunks, type HmbBodyLimitContext } from './body-limit';
+
 /**
  * One HTTP exchange as the session layer asks for it. The transport knows nothing of HMB: it moves
  * bytes, honours the signal and reports failures as typed errors.
@@ -13,6 +15,13 @@ export interface HmbTransportRequest {
    * poll, reading the body) and releases the socket. The transport rejects with the signal's reason.
    */
   readonly signal: AbortSignal;
+  /**
+   * The most bytes the body may have once decompressed. Past it, reading the body (`body` or
+   * `bytes()`) fails with `HmbTooLargeError` and the connection is released, so a hostile server
+   * (an endless body, a compression bomb) cannot fill the memory. Absent: no bound (an endless
+   * /stream, whose frames are bounded by the decoder instead).
+   */
+  readonly maxBodyBytes?: number;
 }
 
 /** A response whose headers have arrived; the body is read as it comes. */
@@ -47,9 +56,21 @@ export interface HmbTransport {
   close(): Promise<void>;
 }
 
-/** Reads a whole response body into one byte array, at once where the transport can. */
-export function readResponseBody(response: HmbTransportResponse): Promise<Uint8Array> {
-  return response.bytes !== undefined ? response.bytes() : readBody(response.body);
+/**
+ * Reads a whole response body into one byte array, at once where the transport can. With `limit`,
+ * the body is also counted here (for a transport that does not honour `maxBodyBytes` in `body`).
+ */
+export function readResponseBody(
+  response: HmbTransportResponse,
+  limit?: number,
+  context?: HmbBodyLimitContext,
+): Promise<Uint8Array> {
+  if (response.bytes !== undefined) return response.bytes();
+  return readBody(
+    limit === undefined || context === undefined
+      ? response.body
+      : boundedChunks(response.body, limit, context),
+  );
 }
 
 /** Reads a whole body into one byte array. */
@@ -72,7 +93,11 @@ export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Ar
 
 const utf8 = new TextDecoder();
 
-/** Reads a whole response body as UTF-8 text. */
-export async function readResponseText(response: HmbTransportResponse): Promise<string> {
-  return utf8.decode(await readResponseBody(response));
+/** Reads a whole response body as UTF-8 text (bounded like {@link readResponseBody}). */
+export async function readResponseText(
+  response: HmbTransportResponse,
+  limit?: number,
+  context?: HmbBodyLimitContext,
+): Promise<string> {
+  return utf8.decode(await readResponseBody(response, limit, context));
 }

@@ -3,6 +3,13 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { HmbClosedError } from '../errors/closed-error';
+import { isHmbError } from '../errors/hmb-error';
+import {
+  boundedChunks,
+  declaredOver,
+  responseTooLarge,
+  type HmbBodyLimitContext,
+} from './body-limit';
 import { toTransportError } from './network-failure';
 import type { HmbTransport, HmbTransportRequest, HmbTransportResponse } from './transport';
 
@@ -101,20 +108,28 @@ export class UndiciTransport implements HmbTransport {
     const responseHeaders = response.headers;
     const decoder = decoderFor(responseHeaders['content-encoding']);
     const raw = response.body;
+    const limit = req.maxBodyBytes;
+    const context = { method, url };
+    const header = (name: string): string | undefined => {
+      const value = responseHeaders[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : value;
+    };
     return {
       status: response.statusCode,
-      header: (name) => {
-        const value = responseHeaders[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(', ') : value;
-      },
-      body: bodyChunks(raw, decoder, method, url, signal),
+      header,
+      // The bound counts decompressed bytes: a compression bomb stops at the limit.
+      body: boundedChunks(bodyChunks(raw, decoder, method, url, signal), limit, context),
       // An uncompressed body is gathered by undici from 'data' events: no await per chunk.
       ...(decoder === undefined
         ? {
             bytes: async () => {
               try {
-                return new Uint8Array(await raw.arrayBuffer());
+                if (limit === undefined) return new Uint8Array(await raw.arrayBuffer());
+                if (declaredOver(header('content-length'), limit))
+                  throw responseTooLarge(limit, context);
+                return await gatherBounded(raw, limit, context);
               } catch (cause) {
+                if (isHmbError(cause, 'HMB_ERR_TOO_LARGE')) throw cause;
                 throw toTransportError(cause, method, url, signal);
               } finally {
                 if (!raw.destroyed) raw.destroy();
@@ -144,6 +159,34 @@ function decoderFor(encoding: string | string[] | undefined): Transform | undefi
   if (name === 'deflate') return createInflate();
   if (name === 'br') return createBrotliDecompress();
   return undefined;
+}
+
+/**
+ * Gathers a body from its 'data' events (no await per chunk, as `arrayBuffer()` does) and gives up
+ * as soon as it passes `limit` bytes.
+ */
+function gatherBounded(
+  raw: Dispatcher.ResponseData['body'],
+  limit: number,
+  context: HmbBodyLimitContext,
+): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    raw.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        raw.destroy();
+        reject(responseTooLarge(limit, context));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    raw.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)));
+    raw.once('error', reject);
+    // After 'end' this is a no-op; without it, the connection went away mid-body.
+    raw.once('close', () => reject(new Error('the body closed before its end')));
+  });
 }
 
 async function* bodyChunks(
