@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { serialize } from 'bson';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
@@ -97,4 +98,77 @@ describe('errors: an answer from a server that is not an HMB bus', () => {
     expect(describeGiven(cyclic)).toBe('an object');
     expect(describeGiven('x'.repeat(200))).toHaveLength(81);
   });
+});
+
+/**
+ * A server that answers 200 with an HTML page: a captive portal, a proxy's login page, a web server
+ * with a catch-all route. /open can even succeed (a real bus behind a proxy) and only /recv or
+ * /stream get the page. Decoded as BSON, each used to be "corrupt BSON document at byte 0".
+ */
+describe('errors: a 200 answer that is not JSON or BSON', () => {
+  let server: Server;
+  let base: string;
+  const sockets = new Set<Socket>();
+  const LOGIN = '<html><body><h1>Please log in</h1><form>…</form></body></html>';
+  beforeEach(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const path = req.url ?? '';
+        // /html-open/…: every answer is the page. /html-recv/…: /open is a real reply (JSON or
+        // BSON as asked), then /recv and /stream get the page.
+        if (path.startsWith('/html-recv/') && path.endsWith('/open')) {
+          const bson = req.headers['content-type'] !== 'application/json';
+          const ack = { sid: 'S1', cid: 'C1', queue: { Q: { seq: 0, error: null } } };
+          res
+            .writeHead(200, { 'content-type': bson ? 'application/bson' : 'application/json' })
+            .end(bson ? Buffer.from(serialize(ack)) : JSON.stringify(ack));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(LOGIN);
+      });
+    });
+    server.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const cases = [
+    ['html-open', 'json', 'poll', '/open'],
+    ['html-open', 'bson', 'poll', '/open'],
+    ['html-recv', 'json', 'poll', '/recv'],
+    ['html-recv', 'bson', 'poll', '/recv'],
+    ['html-recv', 'json', 'stream', '/stream'],
+    ['html-recv', 'bson', 'stream', '/stream'],
+  ] as const;
+  it.each(cases)(
+    'errors: %s, %s %s: an HTML 200 is an HMB_ERR_PROTOCOL naming the Content-Type and %s, not a decode error',
+    async (prefix, format, transport, method) => {
+      const client = new HmbClient(`${base}/${prefix}/bus`, { format });
+      const states: unknown[] = [];
+      try {
+        const error = await firstValueFrom(
+          client.subscribe(
+            { queue: { Q: { seq: 0 } } },
+            { transport, retry: false, onState: (s) => states.push(s) },
+          ),
+        ).catch((e: unknown) => e);
+        expect(isHmbError(error, 'HMB_ERR_PROTOCOL')).toBe(true);
+        const { message, body, url } = error as { message: string; body?: string; url: string };
+        expect(message).toContain('Content-Type "text/html; charset=utf-8"');
+        expect(message).not.toMatch(/BSON document|corrupt/i);
+        expect(url).toContain(method);
+        if (method !== '/stream') expect(body).toBe('Please log in …');
+      } finally {
+        await client.close();
+      }
+    },
+  );
 });

@@ -1,10 +1,11 @@
 import { BSON } from 'bson';
 import { HmbDecodeError } from '../errors/decode-error';
 import { deserializeDocument } from '../protocol/bson-document';
-import { contentTypeOf } from '../protocol/hmb-format';
+import { contentTypeOf, type HmbFormat } from '../protocol/hmb-format';
 import type { HmbOpenAck, HmbOpenParams } from '../protocol/open-params';
 import { openAckFromWire, openParamsToWire } from '../protocol/open-params-wire';
 import { exchange, utf8Text } from './exchange';
+import { formatOfAnswer } from './response-format';
 import type { HmbSessionContext } from './session-context';
 
 /**
@@ -31,17 +32,17 @@ export async function openSession(
     signal,
     badRequestIsParam: true,
   });
-  return openAckFromWire(decodeDocument(result.bytes, result.contentType, ctx));
+  const format = formatOfAnswer(
+    result.contentType,
+    ctx.format,
+    { bus: ctx.endpoint.busUrl, method: 'POST', url: ctx.endpoint.methodUrl('open') },
+    result.bytes,
+  );
+  return openAckFromWire(decodeDocument(result.bytes, format, ctx));
 }
 
-function decodeDocument(
-  bytes: Uint8Array,
-  contentType: string | undefined,
-  ctx: HmbSessionContext,
-): unknown {
-  const json =
-    contentType === undefined ? ctx.format === 'json' : contentType.startsWith('application/json');
-  if (!json) return deserializeDocument(bytes);
+function decodeDocument(bytes: Uint8Array, format: HmbFormat, ctx: HmbSessionContext): unknown {
+  if (format === 'bson') return deserializeDocument(bytes);
   try {
     return JSON.parse(utf8Text(bytes));
   } catch (cause) {

@@ -2,6 +2,7 @@ import { decodeBsonFrames } from '../protocol/bson-codec';
 import { decodeJsonFrames } from '../protocol/json-codec';
 import type { HmbFrame } from '../protocol/message';
 import { exchange, utf8Text } from './exchange';
+import { formatOfAnswer } from './response-format';
 import type { HmbSessionContext } from './session-context';
 
 /** The queue and seq of the last real message a session received: the continuity suffix. */
@@ -33,9 +34,13 @@ export async function recvFrames(
       : ctx.endpoint.methodUrl('recv', sid, after.queue, String(after.seq));
   const result = await exchange(ctx, { method: 'GET', url, signal, timeoutMs: 0, sid });
   if (result.bytes.length === 0) return null;
-  const json =
-    result.contentType === undefined
-      ? ctx.format === 'json'
-      : result.contentType.startsWith('application/json');
-  return json ? decodeJsonFrames(utf8Text(result.bytes)) : decodeBsonFrames(result.bytes);
+  const format = formatOfAnswer(
+    result.contentType,
+    ctx.format,
+    { bus: ctx.endpoint.busUrl, method: 'GET', url, sid },
+    result.bytes,
+  );
+  return format === 'json'
+    ? decodeJsonFrames(utf8Text(result.bytes))
+    : decodeBsonFrames(result.bytes);
 }

@@ -4,6 +4,7 @@ import type { HmbFrameDecoder } from '../protocol/frame-decoder';
 import { JsonFrameDecoder } from '../protocol/json-frame-decoder';
 import type { HmbFrame } from '../protocol/message';
 import { httpFailure } from './http-failure';
+import { formatOfAnswer } from './response-format';
 import type { HmbRecvPosition } from './recv-frames';
 import type { HmbSessionContext } from './session-context';
 import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from '../transport/body-limit';
@@ -49,13 +50,10 @@ export async function* streamBatches(
     );
     throw httpFailure(response.status, text, context, false);
   }
-  const contentType = response.header('content-type');
-  const json =
-    contentType === undefined ? ctx.format === 'json' : contentType.startsWith('application/json');
+  const format = formatOfAnswer(response.header('content-type'), ctx.format, context);
   const limits = { maxFrameBytes: ctx.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES };
-  const decoder: HmbFrameDecoder = json
-    ? new JsonFrameDecoder(limits)
-    : new BsonFrameDecoder(limits);
+  const decoder: HmbFrameDecoder =
+    format === 'json' ? new JsonFrameDecoder(limits) : new BsonFrameDecoder(limits);
   let sawEof = false;
   for await (const chunk of response.body) {
     const frames = decoder.push(chunk);
