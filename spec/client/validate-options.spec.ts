@@ -196,6 +196,11 @@ describe('client: constructor options', () => {
     ],
     ['recheck: "no"', { recheck: 'no' }, ['recheck must be true or false, got "no"']],
     [
+      'maxResponseBytes: -1',
+      { maxResponseBytes: -1 },
+      ['maxResponseBytes must be an integer >= 1, got -1'],
+    ],
+    [
       'httpTransport: {}',
       { httpTransport: {} },
       ['httpTransport must be an HmbTransport', 'got {}'],
@@ -234,6 +239,8 @@ describe('client: constructor options', () => {
       heartbeat: 'x',
       retry: 'x',
       recheck: 1,
+      maxResponseBytes: 0,
+      maxFrameBytes: 'x',
       subscribeDefaults: 1,
     };
     const subscribe: Record<string, unknown> = {
@@ -246,6 +253,7 @@ describe('client: constructor options', () => {
       backlogThenLive: 1,
       transport: 'x',
       waitForQueues: 1,
+      healGaps: 'yes',
       cursor: 1,
       demand: 1,
       scheduler: 1,

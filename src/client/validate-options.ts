@@ -104,6 +104,7 @@ const SUBSCRIBE_RULES: Rules = {
   readTimeoutMs: nonNegativeMs,
   backlogThenLive: isBoolean,
   waitForQueues: isBoolean,
+  healGaps: isBoolean,
   demand: isFunction,
   scheduler: isScheduler,
 };
@@ -126,6 +127,8 @@ const CLIENT_RULES: Rules = {
   requestTimeoutMs: positiveMs,
   heartbeat: number(0, 'a whole number of seconds >= 0 (0: no heartbeats)', true),
   recheck: isBoolean,
+  maxResponseBytes: atLeastOneInteger,
+  maxFrameBytes: atLeastOneInteger,
 };
 
 /**
