@@ -18,6 +18,11 @@ export type HmbEmscProblem =
  */
 export class HmbEmscError extends HmbError {
   override readonly code = 'HMB_ERR_EMSC' as const;
+
+  /** Always `'HmbEmscError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbEmscError';
+  }
   /** Which part of the envelope is wrong. */
   readonly problem: HmbEmscProblem;
 

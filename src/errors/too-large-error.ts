@@ -11,6 +11,11 @@ export type HmbSizeLimitKind = 'response' | 'frame';
  */
 export class HmbTooLargeError extends HmbError {
   override readonly code = 'HMB_ERR_TOO_LARGE' as const;
+
+  /** Always `'HmbTooLargeError'`: a literal, so that minified bundles keep it. */
+  override get name(): string {
+    return 'HmbTooLargeError';
+  }
   /** The limit that was exceeded, in bytes (characters for a JSON frame). */
   readonly limit: number;
   /** Which limit: a whole answer (`maxResponseBytes`) or one frame (`maxFrameBytes`). */
