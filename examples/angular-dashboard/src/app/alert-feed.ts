@@ -81,7 +81,7 @@ export class AlertFeed {
         if (rows !== undefined) this.rowsNow.set(rows);
       } else if (event.kind === 'gap') {
         this.gapNow.set(event);
-        if (event.reason === 'reset') this.history.resetQueue(event.queue, event.nextSeq);
+        if (event.reason === 'rewind') this.history.resetQueue(event.queue, event.nextSeq);
       }
     });
     inject(DestroyRef).onDestroy(() => this.client.close());

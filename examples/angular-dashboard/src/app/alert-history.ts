@@ -52,7 +52,7 @@ export class AlertHistory {
   }
 
   /**
-   * The bus's counter of `queue` went back (it restarted without persistence): the next seq it
+   * The bus's counter of `queue` went back (it restarted having lost its newest messages): the next seq it
    * delivers is `nextSeq`, and lower seqs than the ones shown are new messages, not repeats.
    */
   resetQueue(queue: string, nextSeq: number): void {

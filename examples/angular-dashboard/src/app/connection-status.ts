@@ -11,10 +11,10 @@ import { AlertFeed } from './alert-feed';
     </span>
     @if (feed.lastGap(); as gap) {
       <span class="badge warning" data-testid="gap">
-        @if (gap.reason === 'skipped') {
-          gap of {{ gap.nextSeq - gap.expectedSeq }} messages
+        @if (gap.reason === 'rewind') {
+          bus lost seqs {{ gap.lostFrom }}–{{ gap.lostTo }}
         } @else {
-          bus restarted: queue reset
+          gap of {{ gap.nextSeq - gap.expectedSeq }} messages
         }
       </span>
     }
