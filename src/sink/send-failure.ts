@@ -1,7 +1,9 @@
 import { match } from 'ts-pattern';
 import { classifyHmbError } from '../errors/classify-hmb-error';
 import { isHmbError } from '../errors/hmb-error';
+import type { HmbRetryDecision } from '../operators/retry-with-backoff';
 import { classifyNetworkFailure } from '../transport/network-failure';
+import type { HmbUncertainPolicy } from './sink-options';
 
 /**
  * What a failed /send means for the batch:
@@ -27,4 +29,25 @@ export function classifySendFailure(error: unknown): HmbSendFailure {
     .otherwise(() =>
       classifyHmbError(error) === 'transient' ? ('uncertain' as const) : ('fatal' as const),
     );
+}
+
+/**
+ * Whether, and how soon, a batch goes out again after its attempt number `failures` (1 for the
+ * first) failed this way: never after a `400` or a failure no retry can fix, nor after an
+ * uncertain one under the `report` policy (sending again could double it); at once after the
+ * first lost session (the server refused it before storing anything: there is nothing to wait
+ * for); otherwise after the backoff, a longer one after a session-cap refusal.
+ */
+export function sendRetryDecision(
+  failure: HmbSendFailure,
+  failures: number,
+  policy: HmbUncertainPolicy,
+): HmbRetryDecision {
+  return match(failure)
+    .with('rejected', 'fatal', () => 'fatal' as const)
+    .with('uncertain', () => (policy === 'report' ? ('fatal' as const) : ('transient' as const)))
+    .with('session-lost', () => (failures === 1 ? ('at-once' as const) : ('transient' as const)))
+    .with('session-limit', () => 'session-limit' as const)
+    .with('not-sent', () => 'transient' as const)
+    .exhaustive();
 }
