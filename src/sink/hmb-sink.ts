@@ -145,7 +145,10 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       retry: { maxAttempts: options.defaultMaxAttempts, ...options.retry },
       uncertain: options.uncertain ?? 'resend',
       scheduler: options.scheduler ?? asyncScheduler,
-      onTheWire: (sending) => (this.onTheWire = sending ? this.batchSize : 0),
+      onTheWire: (sending) => {
+        if (sending) this.counts.requests++;
+        this.onTheWire = sending ? this.batchSize : 0;
+      },
     };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
