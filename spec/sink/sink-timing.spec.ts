@@ -6,6 +6,7 @@ import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import { SESSION_LIMIT_TEXT } from '../../src/session/http-failure';
 import type { HmbSendResult } from '../../src/sink/send-result';
+import type { HmbSinkOptions } from '../../src/sink/sink-options';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 import { until, VirtualClock } from '../helpers/virtual-clock';
 
@@ -79,35 +80,38 @@ function collect(results: { subscribe(f: (r: HmbSendResult) => void): unknown })
   return got;
 }
 
+/**
+ * Gives a sink on a virtual clock `count` messages at once and completes it; resolves when every
+ * result is in, each wait of the sink skipped.
+ */
+async function sendThrough(script: SendScript, options: HmbSinkOptions, count = 1) {
+  const clock = new VirtualClock();
+  const bus = await scriptedBus(clock, script);
+  const sink = client!.sink({ ...options, scheduler: clock.scheduler });
+  const results = collect(sink.results);
+  for (let i = 0; i < count; i++) sink.next(message(i));
+  sink.complete();
+  const summary = await clock.skipWaits(sink.done);
+  return { bus, results, summary };
+}
+
 describe('sink timing (virtual clock, real HTTP)', () => {
   it('sink timing: a batch whose answers are lost is sent again after 100, 200, 400 ms of backoff, and its result says uncertain', async () => {
-    const clock = new VirtualClock();
-    const bus = await scriptedBus(clock, (n) => (n < 3 ? [502, 'bad gateway'] : [204, '']));
-    const sink = client!.sink({
-      scheduler: clock.scheduler,
-      retry: { initialDelayMs: 100, factor: 2, jitter: 'none' },
-    });
-    const results = collect(sink.results);
-    sink.next(message(0));
-    sink.complete();
-    const summary = await clock.skipWaits(sink.done);
+    const { bus, results, summary } = await sendThrough(
+      (n) => (n < 3 ? [502, 'bad gateway'] : [204, '']),
+      { retry: { initialDelayMs: 100, factor: 2, jitter: 'none' } },
+    );
     expect(bus.sends.map((s) => s.at)).toEqual([0, 100, 300, 700]);
     expect(results).toMatchObject([{ kind: 'sent', attempts: 4, uncertain: true }]);
     expect(summary).toMatchObject({ sent: 1, uncertain: 1, requests: 4 });
   });
 
   it('sink timing: maxAttempts counts attempts: 3 attempts, then the batch is failed with the last error as cause', async () => {
-    const clock = new VirtualClock();
-    const bus = await scriptedBus(clock, () => [502, 'bad gateway']);
-    const sink = client!.sink({
-      scheduler: clock.scheduler,
-      retry: { initialDelayMs: 1000, jitter: 'none', maxAttempts: 3 },
-    });
-    const results = collect(sink.results);
-    sink.next(message(0));
-    sink.next(message(1));
-    sink.complete();
-    const summary = await clock.skipWaits(sink.done);
+    const { bus, results, summary } = await sendThrough(
+      () => [502, 'bad gateway'],
+      { retry: { initialDelayMs: 1000, jitter: 'none', maxAttempts: 3 } },
+      2,
+    );
     expect(bus.sends.map((s) => [s.at, s.data.length])).toEqual([
       [0, 2],
       [1000, 2],
@@ -122,30 +126,19 @@ describe('sink timing (virtual clock, real HTTP)', () => {
   });
 
   it('sink timing: a session-cap refusal waits sessionLimitDelayMs (10 s), however short the backoff', async () => {
-    const clock = new VirtualClock();
-    const bus = await scriptedBus(clock, (n) => (n < 2 ? [503, SESSION_LIMIT_TEXT] : [204, '']));
-    const sink = client!.sink({
-      scheduler: clock.scheduler,
-      retry: { initialDelayMs: 10, jitter: 'none' },
-    });
-    sink.next(message(0));
-    sink.complete();
-    const summary = await clock.skipWaits(sink.done);
+    const { bus, summary } = await sendThrough(
+      (n) => (n < 2 ? [503, SESSION_LIMIT_TEXT] : [204, '']),
+      { retry: { initialDelayMs: 10, jitter: 'none' } },
+    );
     expect(bus.sends.map((s) => s.at)).toEqual([0, 10_000, 20_000]);
     expect(summary).toMatchObject({ sent: 1, uncertain: 0 });
   });
 
   it('sink timing: a lost session is reopened at once the first time (no wait, not uncertain), after the backoff the next', async () => {
-    const clock = new VirtualClock();
-    const bus = await scriptedBus(clock, (n) => (n < 2 ? [400, 'invalid session'] : [204, '']));
-    const sink = client!.sink({
-      scheduler: clock.scheduler,
-      retry: { initialDelayMs: 100, factor: 2, jitter: 'none' },
-    });
-    const results = collect(sink.results);
-    sink.next(message(0));
-    sink.complete();
-    await clock.skipWaits(sink.done);
+    const { bus, results } = await sendThrough(
+      (n) => (n < 2 ? [400, 'invalid session'] : [204, '']),
+      { retry: { initialDelayMs: 100, factor: 2, jitter: 'none' } },
+    );
     // Failure 1: reopened at once; failure 2: the backoff of a second failure in a row (200 ms).
     expect(bus.sends.map((s) => [s.at, s.sid])).toEqual([
       [0, 'S1'],

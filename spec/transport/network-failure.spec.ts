@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HmbSessionLostError } from '../../src/errors/session-lost-error';
 import { HmbTimeoutError } from '../../src/errors/timeout-error';
 import { classifySendFailure } from '../../src/sink/send-failure';
@@ -7,6 +7,7 @@ import { FetchTransport } from '../../src/transport/fetch-transport';
 import { classifyNetworkFailure } from '../../src/transport/network-failure';
 import type { HmbTransport } from '../../src/transport/transport';
 import { UndiciTransport } from '../../src/transport/undici-transport';
+import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 
 const transports: [string, () => HmbTransport][] = [
   ['undici', () => new UndiciTransport()],
@@ -22,35 +23,16 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A server that reads the whole request, then cuts the connection without an answer. */
-async function cuttingServer(): Promise<{
-  url: string;
-  received: () => number;
-  close(): Promise<void>;
-}> {
+/** A server that reads the whole /send, then cuts the connection without an answer. */
+async function cuttingServer(): Promise<{ server: ScriptedServer; received: () => number }> {
   let received = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req) => {
-    req.resume();
-    req.on('end', () => {
+  const server = await startScriptedServer({
+    send: (req) => {
       received++;
       req.socket.destroy();
-    });
-  });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/b/send/S`,
-    received: () => received,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
+  });
+  return { server, received: () => received };
 }
 
 async function failureOf(transport: HmbTransport, url: string): Promise<unknown> {
@@ -81,11 +63,11 @@ describe.each(transports)('transport: failure classification (%s)', (_name, make
   });
 
   it('transport: a connection cut after the server read the request is maybe-sent (uncertain for the sink)', async () => {
-    const server = await cuttingServer();
+    const { server, received } = await cuttingServer();
     try {
-      const error = await failureOf(transport, server.url);
+      const error = await failureOf(transport, `${server.url}/b/send/S`);
       // The server did get the whole request: "not sent" would be a lie here.
-      expect(server.received()).toBe(1);
+      expect(received()).toBe(1);
       expect(classifyNetworkFailure(error)).toBe('maybe-sent');
       expect(classifySendFailure(error)).toBe('uncertain');
     } finally {
