@@ -120,7 +120,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   /** @internal Created by `HmbClient.sink()`. */
   constructor(
     private readonly context: HmbSessionContext,
-    private readonly options: HmbSinkOptions & HmbSinkSetup,
+    options: HmbSinkOptions & HmbSinkSetup,
   ) {
     this.format = options.format ?? context.format;
     const shared =
@@ -301,7 +301,8 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   }
 
   private schedulePump(): void {
-    // Wait one microtask, so that messages given in one synchronous burst go out as one batch.
+    // Wait one microtask, so that messages given in one synchronous burst go out as one batch. Not
+    // a wait in time (no scheduler): it ends with the caller's synchronous code, whatever the clock.
     if (this.pumpScheduled || this.pumping) return;
     this.pumpScheduled = true;
     queueMicrotask(() => {
