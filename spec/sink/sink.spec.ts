@@ -6,6 +6,7 @@ import type { HmbSendResult } from '../../src/sink/send-result';
 import { startFaultProxy, type HmbFaultProxy } from '../../src/testing/fault-proxy';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
+import { until, VirtualClock } from '../helpers/virtual-clock';
 
 let bus: TestBus;
 let client: HmbClient;
@@ -130,30 +131,36 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const url = bus.url;
     await bus.close();
     const c = new HmbClient(url, { format });
+    // Refused connections are real; the backoff between attempts passes in virtual time.
+    const clock = new VirtualClock();
     const sink = c.sink<{ i: number }>({
       maxBufferedMessages: 5,
       retry: { initialDelayMs: 50, maxAttempts: 3 },
+      scheduler: clock.scheduler,
     });
     const refused: HmbSendResult[] = [];
     sink.results.subscribe((r) => r.kind === 'refused' && refused.push(r));
     for (let i = 0; i < 8; i++) sink.next(numbered('Q', i));
     sink.complete();
-    const summary = await sink.done;
+    const summary = await clock.skipWaits(sink.done);
     await c.close();
     expect(refused.map((r) => r.kind === 'refused' && r.error.code)).toEqual([
       'HMB_ERR_BUFFER_FULL',
       'HMB_ERR_BUFFER_FULL',
       'HMB_ERR_BUFFER_FULL',
     ]);
-    expect(summary).toMatchObject({ sent: 0, failed: 5, refused: 3 });
+    expect(summary).toMatchObject({ sent: 0, failed: 5, refused: 3, requests: 0 });
     bus = await startTestBus();
   });
 
   it('sink: a session the server forgot (restart) is reopened and the batch sent again', async () => {
     const port = bus.server.port;
     const sink = client.sink<{ i: number }>({ retry: { initialDelayMs: 20 } });
+    let sent = 0;
+    sink.results.subscribe((r) => r.kind === 'sent' && (sent += r.messages.length));
     for (let i = 0; i < 5; i++) sink.next(numbered('Q', i));
-    await new Promise((r) => setTimeout(r, 200));
+    // The first half is on the old bus before it stops.
+    await until(() => sent === 5);
     await bus.close();
     bus = { ...(await startTestBus({ port }, bus.url.split('/').pop())) };
     for (let i = 5; i < 10; i++) sink.next(numbered('Q', i));
@@ -170,9 +177,11 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const c = new HmbClient(`${proxy.url}/${busName}`, { format });
     // Every third connection dies after a few hundred bytes of answer (mid-headers or just after).
     proxy.cutResponses((n) => (n % 3 === 2 ? 40 + (n % 7) * 30 : undefined));
+    const clock = new VirtualClock();
     const sink = c.sink<{ i: number }>({
       maxBatchMessages: 50,
       retry: { initialDelayMs: 5, maxDelayMs: 50 },
+      scheduler: clock.scheduler,
     });
     const sent = new Map<number, boolean>();
     sink.results.subscribe((r) => {
@@ -181,7 +190,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const N = 3000;
     for (let i = 0; i < N; i++) sink.next(numbered('CUT', i));
     sink.complete();
-    const summary = await sink.done;
+    const summary = await clock.skipWaits(sink.done);
     await c.close();
     expect(summary.sent).toBe(N);
     const back = await readBack(bus.url, 'CUT');
@@ -201,10 +210,12 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const busName = bus.url.split('/').pop()!;
     const c = new HmbClient(`${proxy.url}/${busName}`, { format });
     proxy.cutResponses((n) => (n % 4 === 3 ? 30 : undefined));
+    const clock = new VirtualClock();
     const sink = c.sink<{ i: number }>({
       maxBatchMessages: 40,
       uncertain: 'report',
       retry: { initialDelayMs: 5 },
+      scheduler: clock.scheduler,
     });
     const sent = new Set<number>();
     const unknown = new Set<number>();
@@ -214,7 +225,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     });
     for (let i = 0; i < 2000; i++) sink.next(numbered('ONCE', i));
     sink.complete();
-    const summary = await sink.done;
+    const summary = await clock.skipWaits(sink.done);
     await c.close();
     expect(summary.sent + summary.unknown).toBe(2000);
     const back = await readBack(bus.url, 'ONCE');
@@ -244,13 +255,32 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     await bus.close();
     bus = await startTestBus({ sessionTimeoutSec: 1, sweepIntervalSec: 0.5 });
     client = new HmbClient(bus.url, { format });
-    const sink = client.sink<{ i: number }>({ keepAliveSec: 0.4 });
+    // The server expires idle sessions in real time; the sink's keep-alive waits (the default
+    // 60 s) pass on a virtual clock moved one minute every 200 real ms.
+    const clock = new VirtualClock();
+    const sink = client.sink<{ i: number }>({ scheduler: clock.scheduler });
+    // Idle as long, without keep-alive: once the server dropped its session, the idle time has
+    // outlasted the server's expiry.
+    const control = client.sink<{ i: number }>({ ownSession: true, keepAliveSec: 0 });
     const sids = new Set<string>();
+    let controlSid: string | undefined;
     sink.results.subscribe((r) => r.kind === 'sent' && sids.add(r.sid));
+    control.results.subscribe((r) => r.kind === 'sent' && (controlSid = r.sid));
     sink.next(numbered('K', 0));
-    await new Promise((r) => setTimeout(r, 2500));
+    control.next(numbered('K', 100));
+    await until(() => sids.size === 1 && controlSid !== undefined);
+    const ticker = setInterval(() => clock.advance(60_000), 200);
+    try {
+      await until(
+        async () => !(controlSid! in (await firstValueFrom(client.status())).session),
+        10_000,
+      );
+    } finally {
+      clearInterval(ticker);
+    }
     sink.next(numbered('K', 1));
     sink.complete();
+    control.complete();
     expect((await sink.done).sent).toBe(2);
     expect(sids.size).toBe(1);
   });

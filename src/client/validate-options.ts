@@ -118,6 +118,7 @@ const SINK_RULES: Rules = {
   maxBufferedMessages: atLeastOneInteger,
   uncertain: oneOf(['resend', 'report']),
   keepAliveSec: number(0, 'a number of seconds >= 0'),
+  scheduler: isScheduler,
 };
 
 const CLIENT_RULES: Rules = {

@@ -1,5 +1,12 @@
-import { retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { classifyHmbError } from '../errors/classify-hmb-error';
+import {
+  of,
+  retry,
+  throwError,
+  timer,
+  type MonoTypeOperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import { classifyHmbError, type HmbErrorClass } from '../errors/classify-hmb-error';
 
 /** First backoff ceiling, in ms. */
 export const DEFAULT_RETRY_INITIAL_DELAY_MS = 500;
@@ -88,14 +95,37 @@ export function retryWithBackoff<T>(
   config: HmbRetryConfig = {},
   hooks: HmbRetryHooks = {},
 ): MonoTypeOperatorFunction<T> {
+  return retryClassified<T>(config, classifyHmbError, hooks);
+}
+
+/**
+ * @internal How {@link retryClassified} treats one failure: as an {@link HmbErrorClass} says, or
+ * `at-once`: retry without waiting (nothing happened on the server that a pause would let settle).
+ */
+export type HmbRetryDecision = HmbErrorClass | 'at-once';
+
+/**
+ * @internal {@link retryWithBackoff} with the caller's own reading of its failures: the sink
+ * decides from a /send's fate, not from the error class alone, whether a batch may go out again.
+ * `classify` is given the failures in a row so far (1 for the first).
+ */
+export function retryClassified<T>(
+  config: HmbRetryConfig,
+  classify: (error: unknown, failures: number) => HmbRetryDecision,
+  hooks: HmbRetryHooks = {},
+): MonoTypeOperatorFunction<T> {
   // RxJS counts retries; `maxAttempts` counts attempts, the first one included.
   const retries = Math.max(0, (config.maxAttempts ?? Infinity) - 1);
   return retry<T>({
     count: retries,
     resetOnSuccess: true,
     delay: (error: unknown, failures: number) => {
-      const kind = classifyHmbError(error);
+      const kind = classify(error, failures);
       if (kind === 'fatal') return throwError(() => error);
+      if (kind === 'at-once') {
+        hooks.onRetry?.({ error, attempt: failures, delayMs: 0 });
+        return of(0);
+      }
       const delayMs = backoffDelayMs(failures, config, kind === 'session-limit', hooks.random);
       hooks.onRetry?.({ error, attempt: failures, delayMs });
       return hooks.scheduler === undefined ? timer(delayMs) : timer(delayMs, hooks.scheduler);

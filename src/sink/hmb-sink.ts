@@ -1,11 +1,17 @@
-import type { Observable } from 'rxjs';
-import { Subject, type Observer } from 'rxjs';
+import {
+  asyncScheduler,
+  fromEvent,
+  Subject,
+  takeUntil,
+  type Observable,
+  type Observer,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { HmbBufferFullError } from '../errors/buffer-full-error';
 import { HmbClosedError } from '../errors/closed-error';
-import { isHmbError, type HmbError } from '../errors/hmb-error';
+import { isHmbError } from '../errors/hmb-error';
 import { HmbInvalidMessageError } from '../errors/invalid-message-error';
-import { HmbSendError } from '../errors/send-error';
-import { backoffDelayMs, type HmbRetryConfig } from '../operators/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbOutgoing } from '../protocol/outgoing';
 import {
@@ -17,6 +23,7 @@ import {
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
 import { HmbPublishingSession } from './publishing-session';
+import { sendBatch, type HmbBatchSender } from './send-batch';
 import { classifySendFailure } from './send-failure';
 import type { HmbSendResult, HmbSinkSummary } from './send-result';
 import {
@@ -26,6 +33,7 @@ import {
   DEFAULT_SINK_MAX_BUFFERED_MESSAGES,
   type HmbSinkOptions,
 } from './sink-options';
+import { unrefScheduler } from './unref-scheduler';
 
 /** @internal What `HmbClient` gives a sink besides the user's options. */
 export interface HmbSinkSetup {
@@ -72,17 +80,22 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   private readonly maxBatchMessages: number;
   private readonly maxBatchBytes: number;
   private readonly maxBuffered: number;
-  private readonly retry: HmbRetryConfig;
   private readonly keepAliveMs: number;
+  /** How batches go out: session, format, retries and the scheduler of the waits between them. */
+  private readonly sender: HmbBatchSender;
+  /** Where the keep-alive waits (timers that keep no process alive, unless a test injects one). */
+  private readonly idleScheduler: SchedulerLike;
   private state: 'open' | 'ending' | 'closed' = 'open';
   private pumping = false;
   private pumpScheduled = false;
   private readonly publisher: HmbPublishingSession;
   /** Whether {@link publisher} is this sink's own (closed with it) rather than the client's. */
   private readonly ownsPublisher: boolean;
-  private keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
+  private keepAliveWait: Subscription | undefined;
   /** How many of the oldest queued messages are in a /send request on the wire right now. */
   private onTheWire = 0;
+  /** Messages in the batch being sent (on the wire while one of its /sends is). */
+  private batchSize = 0;
   private resolveDone!: (summary: HmbSinkSummary) => void;
   private readonly counts = {
     sent: 0,
@@ -107,7 +120,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   /** @internal Created by `HmbClient.sink()`. */
   constructor(
     private readonly context: HmbSessionContext,
-    private readonly options: HmbSinkOptions & HmbSinkSetup,
+    options: HmbSinkOptions & HmbSinkSetup,
   ) {
     this.format = options.format ?? context.format;
     const shared =
@@ -123,8 +136,20 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       1,
       options.maxBufferedMessages ?? DEFAULT_SINK_MAX_BUFFERED_MESSAGES,
     );
-    this.retry = { maxAttempts: options.defaultMaxAttempts, ...options.retry };
     this.keepAliveMs = (options.keepAliveSec ?? DEFAULT_SINK_KEEP_ALIVE_SEC) * 1000;
+    this.idleScheduler = options.scheduler ?? unrefScheduler;
+    this.sender = {
+      context,
+      publisher: this.publisher,
+      format: this.format,
+      retry: { maxAttempts: options.defaultMaxAttempts, ...options.retry },
+      uncertain: options.uncertain ?? 'resend',
+      scheduler: options.scheduler ?? asyncScheduler,
+      onTheWire: (sending) => {
+        if (sending) this.counts.requests++;
+        this.onTheWire = sending ? this.batchSize : 0;
+      },
+    };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -142,6 +167,30 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    *   more, and a message must not vanish without a word. Make a new sink.
    */
   next(message: HmbOutgoing<T>): void {
+    if (!this.accepting(message)) return;
+    let encoded: HmbEncodedOutgoing;
+    try {
+      encoded = encodeOutgoing(message, this.format);
+    } catch (error) {
+      const invalid = isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')
+        ? (error as HmbInvalidMessageError)
+        : new HmbInvalidMessageError(String(error), message, { cause: error });
+      this.refuse(message, invalid);
+      return;
+    }
+    this.enqueue(message, encoded);
+  }
+
+  /**
+   * @internal Accepts one message that the caller has already checked and encoded in this sink's
+   * format (`HmbClient.send` checks every message before sending any), so it is not encoded twice.
+   */
+  nextEncoded(message: HmbOutgoing<T>, encoded: HmbEncodedOutgoing): void {
+    if (this.accepting(message)) this.enqueue(message, encoded);
+  }
+
+  /** Whether the sink still takes messages; a message it does not take is refused or thrown. */
+  private accepting(message: HmbOutgoing<T>): boolean {
     if (this.state === 'closed') {
       throw new HmbClosedError(
         `the sink has finished (done settled): message for queue ${JSON.stringify(message?.queue)} not sent; make a new sink`,
@@ -155,18 +204,12 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
           bus: this.context.endpoint.busUrl,
         }),
       );
-      return;
+      return false;
     }
-    let encoded: HmbEncodedOutgoing;
-    try {
-      encoded = encodeOutgoing(message, this.format);
-    } catch (error) {
-      const invalid = isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')
-        ? (error as HmbInvalidMessageError)
-        : new HmbInvalidMessageError(String(error), message, { cause: error });
-      this.refuse(message, invalid);
-      return;
-    }
+    return true;
+  }
+
+  private enqueue(message: HmbOutgoing<T>, encoded: HmbEncodedOutgoing): void {
     if (this.pending >= this.maxBuffered) {
       this.refuse(
         message,
@@ -258,7 +301,8 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   }
 
   private schedulePump(): void {
-    // Wait one microtask, so that messages given in one synchronous burst go out as one batch.
+    // Wait one microtask, so that messages given in one synchronous burst go out as one batch. Not
+    // a wait in time (no scheduler): it ends with the caller's synchronous code, whatever the clock.
     if (this.pumpScheduled || this.pumping) return;
     this.pumpScheduled = true;
     queueMicrotask(() => {
@@ -311,101 +355,41 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     }
   }
 
-  /** Sends one batch until it is sent or given up; removes it from the queue either way. */
-  private async sendBatch(batch: Pending<T>[]): Promise<void> {
-    const signal = this.controller.signal;
-    const messages = batch.map((p) => p.message);
-    const body = joinSendBody(
-      batch.map((p) => p.encoded),
-      this.format,
-    );
-    let failures = 0;
-    let uncertain = false;
-    let lastError: unknown;
-    const settle = (result: HmbSendResult<T>): void => {
-      this.dropSettled(batch.length);
-      this.emit(result);
+  /**
+   * Sends one batch until it is sent or given up ({@link sendBatch}), and settles it: removed from
+   * the queue, its result reported. After `abort()` the batch is left to `abort()`, which has
+   * reported it already.
+   */
+  private sendBatch(batch: Pending<T>[]): Promise<void> {
+    this.batchSize = batch.length;
+    const outgoing = {
+      messages: batch.map((p) => p.message),
+      body: joinSendBody(
+        batch.map((p) => p.encoded),
+        this.format,
+      ),
     };
-    for (;;) {
-      if (signal.aborted) return;
-      let sid: string | undefined;
-      try {
-        sid = await this.publisher.acquire(signal);
-        this.counts.requests++;
-        this.onTheWire = batch.length;
-        try {
-          await sendBody(this.context, sid, body, this.format, signal);
-        } finally {
-          this.onTheWire = 0;
-        }
-        settle({ kind: 'sent', messages, sid, attempts: failures + 1, uncertain });
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        lastError = error;
-        const failure = classifySendFailure(error);
-        if (failure === 'rejected' || failure === 'fatal') {
-          settle({
-            kind: 'failed',
-            messages,
-            error: this.sendError(messages, error, failures + 1),
-          });
-          return;
-        }
-        if (failure === 'session-lost' && sid !== undefined) this.publisher.forget(sid);
-        if (failure === 'uncertain') {
-          if (this.options.uncertain === 'report') {
-            settle({
-              kind: 'unknown',
-              messages,
-              error: this.sendError(messages, error, failures + 1),
-            });
-            return;
-          }
-          uncertain = true;
-        }
-        failures++;
-        // `failures` attempts have been made: that is all when they reach maxAttempts.
-        if (failures >= (this.retry.maxAttempts ?? Infinity)) {
-          settle({
-            kind: 'failed',
-            messages,
-            error: this.sendError(messages, lastError, failures),
-          });
-          return;
-        }
-        // A lost session is reopened at once the first time: nothing was stored, nothing to wait for.
-        const delayMs =
-          failure === 'session-lost' && failures === 1
-            ? 0
-            : backoffDelayMs(failures, this.retry, failure === 'session-limit');
-        await sleep(delayMs, signal);
-      }
-    }
-  }
-
-  private sendError(
-    messages: readonly HmbOutgoing<T>[],
-    cause: unknown,
-    attempts: number,
-  ): HmbError {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return new HmbSendError(
-      `${messages.length} message(s) not confirmed after ${attempts} attempt(s): ${reason}`,
-      messages,
-      {
-        cause,
-        bus: this.context.endpoint.busUrl,
-        ...(this.publisher.current === undefined ? {} : { sid: this.publisher.current }),
-      },
-    );
+    return new Promise((resolve, reject) => {
+      sendBatch(outgoing, this.sender)
+        .pipe(takeUntil(fromEvent(this.controller.signal, 'abort')))
+        .subscribe({
+          next: (result) => {
+            this.dropSettled(batch.length);
+            this.emit(result);
+          },
+          complete: resolve,
+          error: reject,
+        });
+    });
   }
 
   private startKeepAlive(): void {
     if (this.keepAliveMs <= 0 || this.state !== 'open' || this.publisher.current === undefined)
       return;
-    this.keepAliveTimer = setTimeout(() => {
-      this.keepAliveTimer = undefined;
+    // A heartbeat that ends while a batch is being sent would otherwise leave a second wait.
+    this.stopKeepAlive();
+    this.keepAliveWait = this.idleScheduler.schedule(() => {
+      this.keepAliveWait = undefined;
       const sid = this.publisher.current;
       if (sid === undefined || this.pumping || this.state !== 'open') return;
       sendBody(
@@ -423,13 +407,11 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
         },
       );
     }, this.keepAliveMs);
-    // An idle sink must not keep a Node process alive on its own.
-    (this.keepAliveTimer as { unref?: () => void }).unref?.();
   }
 
   private stopKeepAlive(): void {
-    if (this.keepAliveTimer !== undefined) clearTimeout(this.keepAliveTimer);
-    this.keepAliveTimer = undefined;
+    this.keepAliveWait?.unsubscribe();
+    this.keepAliveWait = undefined;
   }
 
   private finish(): void {
@@ -439,17 +421,4 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     this.resultSubject.complete();
     this.resolveDone({ ...this.counts });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,6 +1,9 @@
 import { match } from 'ts-pattern';
 import { classifyHmbError } from '../errors/classify-hmb-error';
 import { isHmbError } from '../errors/hmb-error';
+import type { HmbRetryDecision } from '../operators/retry-with-backoff';
+import { classifyNetworkFailure } from '../transport/network-failure';
+import type { HmbUncertainPolicy } from './sink-options';
 
 /**
  * What a failed /send means for the batch:
@@ -13,16 +16,6 @@ import { isHmbError } from '../errors/hmb-error';
 export type HmbSendFailure =
   'not-sent' | 'session-lost' | 'session-limit' | 'uncertain' | 'rejected' | 'fatal';
 
-// Errors raised before the request could reach the server.
-const BEFORE_SENDING = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 /** Classifies a /send failure (see {@link HmbSendFailure}). */
 export function classifySendFailure(error: unknown): HmbSendFailure {
   if (!isHmbError(error)) return 'fatal';
@@ -31,18 +24,30 @@ export function classifySendFailure(error: unknown): HmbSendFailure {
     .with('HMB_ERR_SESSION_LIMIT', () => 'session-limit' as const)
     .with('HMB_ERR_BAD_PARAM', () => 'rejected' as const)
     .with('HMB_ERR_NETWORK', 'HMB_ERR_TIMEOUT', () =>
-      BEFORE_SENDING.has(causeCode(error) ?? '') ? ('not-sent' as const) : ('uncertain' as const),
+      classifyNetworkFailure(error) === 'not-sent' ? ('not-sent' as const) : ('uncertain' as const),
     )
     .otherwise(() =>
       classifyHmbError(error) === 'transient' ? ('uncertain' as const) : ('fatal' as const),
     );
 }
 
-function causeCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && !code.startsWith('HMB_ERR_')) return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+/**
+ * Whether, and how soon, a batch goes out again after its attempt number `failures` (1 for the
+ * first) failed this way: never after a `400` or a failure no retry can fix, nor after an
+ * uncertain one under the `report` policy (sending again could double it); at once after the
+ * first lost session (the server refused it before storing anything: there is nothing to wait
+ * for); otherwise after the backoff, a longer one after a session-cap refusal.
+ */
+export function sendRetryDecision(
+  failure: HmbSendFailure,
+  failures: number,
+  policy: HmbUncertainPolicy,
+): HmbRetryDecision {
+  return match(failure)
+    .with('rejected', 'fatal', () => 'fatal' as const)
+    .with('uncertain', () => (policy === 'report' ? ('fatal' as const) : ('transient' as const)))
+    .with('session-lost', () => (failures === 1 ? ('at-once' as const) : ('transient' as const)))
+    .with('session-limit', () => 'session-limit' as const)
+    .with('not-sent', () => 'transient' as const)
+    .exhaustive();
 }

@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { HmbRetryConfig } from '../operators/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
 
@@ -57,4 +58,10 @@ export interface HmbSinkOptions {
   readonly uncertain?: HmbUncertainPolicy;
   /** Default {@link DEFAULT_SINK_KEEP_ALIVE_SEC}; 0 turns the keep-alive off. */
   readonly keepAliveSec?: number;
+  /**
+   * Scheduler for the sink's waits: the backoff between attempts of a batch and the keep-alive
+   * (tests pass a virtual-time scheduler). Default: `asyncScheduler` for the backoff, and timers
+   * that do not keep a Node process alive for the keep-alive.
+   */
+  readonly scheduler?: SchedulerLike;
 }

@@ -14,6 +14,40 @@ const TLS_VERIFICATION_CODES = new Set([
   'CERT_REVOKED',
 ]);
 
+// Failures before a connection existed: the request cannot have reached the server.
+const BEFORE_CONNECTING = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * Whether a failed request may have reached the server:
+ * - `not-sent`: no connection was ever made (refused, no route, name not found, connect timeout),
+ *   so nothing of the request was written: safe to send again;
+ * - `maybe-sent`: anything else (reset, cut, no answer in time): the server may have received and
+ *   acted on it.
+ */
+export type HmbNetworkFailureClass = 'not-sent' | 'maybe-sent';
+
+/**
+ * Classifies a failed request (see {@link HmbNetworkFailureClass}) by the socket code that
+ * undici or Node put on the error or its causes, as {@link toTransportError} kept them. An error
+ * without such a code (an answer that never came, a timeout of our own) is `maybe-sent`.
+ *
+ * @example
+ * ```ts
+ * classifyNetworkFailure(toTransportError(refused, 'POST', url, signal)); // 'not-sent'
+ * ```
+ */
+export function classifyNetworkFailure(error: unknown): HmbNetworkFailureClass {
+  const code = errorCode(error);
+  return code !== undefined && BEFORE_CONNECTING.has(code) ? 'not-sent' : 'maybe-sent';
+}
+
 /**
  * Turns whatever a socket, fetch or undici threw into an hmb-rx error, unless the request was
  * aborted on purpose: then the abort reason is returned unchanged so callers can tell a
@@ -43,11 +77,12 @@ export function toTransportError(
   return new HmbNetworkError(`request failed: ${what}: ${reason}`, { method, url, cause });
 }
 
-// undici and Node put the useful code on the error or on its cause (fetch wraps it in a TypeError).
+// undici and Node put the useful code on the error or on its cause (fetch wraps it in a TypeError;
+// an hmb-rx error wraps it once more, and its own HMB_ERR_ code says nothing about the socket).
 function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    if (typeof code === 'string' && !code.startsWith('HMB_ERR_')) return code;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
