@@ -56,7 +56,8 @@ export async function readEmscEnvelope(
   source: HmbEmscSource = {},
 ): Promise<HmbEmscEnvelope> {
   const fail = (problem: HmbEmscProblem, reason: string, cause?: unknown): HmbEmscError =>
-    new HmbEmscError(problem, `EMSC envelope${where(source)}: ${reason}`, {
+    new HmbEmscError(`EMSC envelope${where(source)}: ${reason}`, {
+      problem,
       ...context(source),
       ...(cause === undefined ? {} : { cause }),
     });

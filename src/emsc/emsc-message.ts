@@ -61,16 +61,18 @@ export async function emscMessage(
     case 'dict':
       for (const reserved of ['_header', '_type'])
         if (reserved in payload.data)
-          throw new HmbEmscError('bad-field', `an EMSC dict cannot hold ${reserved}`, { queue });
+          throw new HmbEmscError(`an EMSC dict cannot hold ${reserved}`, {
+            problem: 'bad-field',
+            queue,
+          });
       data = { ...payload.data, _header: header };
       break;
     case 'text': {
       const encoding = payload.encoding ?? 'utf-8';
       if (!/^utf-?8$/i.test(encoding))
         throw new HmbEmscError(
-          'bad-encoding',
           `EMSC text can be sent in UTF-8 only (TextEncoder), not ${JSON.stringify(encoding)}`,
-          { queue },
+          { problem: 'bad-encoding', queue },
         );
       data = {
         _header: header,
@@ -92,9 +94,8 @@ export async function emscMessage(
     case 'file':
       if (/[/\\]/.test(payload.file) || payload.file === '')
         throw new HmbEmscError(
-          'bad-field',
           `an EMSC file name is a base name, not ${JSON.stringify(payload.file)}`,
-          { queue },
+          { problem: 'bad-field', queue },
         );
       data = {
         _header: header,

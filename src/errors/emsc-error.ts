@@ -10,6 +10,12 @@ export type HmbEmscProblem =
   | 'bad-zlib'
   | 'bad-encoding';
 
+/** Constructor options of {@link HmbEmscError}. */
+export interface HmbEmscErrorOptions extends HmbErrorOptions {
+  /** Which part of the envelope is wrong. */
+  readonly problem: HmbEmscProblem;
+}
+
 /**
  * An EMSC message envelope (`EMSC_MSG`, notes §17.5) could not be read or built: a message of
  * another type, a missing or malformed `_header`, an unknown `_type`, a field of the wrong type,
@@ -26,8 +32,10 @@ export class HmbEmscError extends HmbError {
   /** Which part of the envelope is wrong. */
   readonly problem: HmbEmscProblem;
 
-  constructor(problem: HmbEmscProblem, message: string, options: HmbErrorOptions = {}) {
-    super(message, options);
-    this.problem = problem;
+  constructor(message: string, options: HmbEmscErrorOptions) {
+    const { problem, ...rest } = options;
+    super(message, rest);
+    // `?? 'bad-field'` for callers without types (every error class takes (message, options)).
+    this.problem = problem ?? 'bad-field';
   }
 }

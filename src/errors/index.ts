@@ -9,7 +9,7 @@ export { HmbBadParamError } from './bad-param-error';
 export { HmbBufferFullError } from './buffer-full-error';
 export { HmbClosedError } from './closed-error';
 export { HmbDecodeError } from './decode-error';
-export { HmbEmscError, type HmbEmscProblem } from './emsc-error';
+export { HmbEmscError, type HmbEmscErrorOptions, type HmbEmscProblem } from './emsc-error';
 export { HmbFilterError } from './filter-error';
 export { HmbHttpError } from './http-error';
 export { HmbInvalidDataError } from './invalid-data-error';

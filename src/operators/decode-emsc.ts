@@ -52,9 +52,8 @@ export function decodeEmsc(
         ? readEmscEnvelope(message.data, source)
         : Promise.reject(
             new HmbEmscError(
-              'not-emsc',
               `${message.queue}#${message.seq} is a ${message.type} message, not ${EMSC_MESSAGE_TYPE}`,
-              source,
+              { problem: 'not-emsc', ...source },
             ),
           );
     return from(
