@@ -181,6 +181,13 @@ if (!chromiumInstalled()) {
       // hmb-rx saves the position up to 250 ms after a row is stored, so a reload can find the
       // position behind the rows. Make that happen for sure: 5 messages behind (seq 20, alert 21).
       const cursorKey = `hmb-rx:cursor:dashboard:${busUrl}`;
+      // First let the save of the last row (seq 24, next 25) land, or it would overwrite ours.
+      await page.waitForFunction(
+        ([key, queue]) =>
+          (JSON.parse(localStorage.getItem(key) ?? '{}') as Record<string, number>)[queue] === 25,
+        [cursorKey, QUEUE] as const,
+        { timeout: 5_000 },
+      );
       await page.evaluate(
         ([key, queue]) => {
           const positions = JSON.parse(localStorage.getItem(key)!) as Record<string, number>;
