@@ -69,7 +69,7 @@ export {
   type HmbRetryConfig,
   type HmbRetryHooks,
   type HmbRetryInfo,
-} from './operators/retry-with-backoff';
+} from './session/retry-with-backoff';
 export { withoutHeartbeats } from './operators/without-heartbeats';
 
 export { FetchTransport, type HmbFetchTransportOptions } from './transport/fetch-transport';
@@ -135,7 +135,7 @@ export {
   type HmbMetricsOptions,
   type HmbMetricsSnapshot,
   type HmbQueueMetrics,
-} from './operators/hmb-metrics';
+} from './client/hmb-metrics';
 export {
   mergeBuses,
   type HmbBusSource,
@@ -146,10 +146,10 @@ export {
   type HmbSourceFailure,
   type HmbSourcedMessage,
   type HmbMergeBusesOptions,
-} from './operators/merge-buses';
+} from './client/merge-buses';
 export { ofTopic } from './operators/of-topic';
 export { ofType } from './operators/of-type';
-export { recvWindow, type HmbWindowItem } from './operators/recv-window';
+export { recvWindow, type HmbWindowItem } from './client/recv-window';
 export {
   DEFAULT_REORDER_MAX_BUFFERED,
   reorderByTime,
@@ -160,7 +160,7 @@ export {
   DEFAULT_SHARE_GRACE_PERIOD_MS,
   shareSubscription,
   type HmbShareSubscriptionOptions,
-} from './operators/share-subscription';
+} from './client/share-subscription';
 export { whereData, type HmbWhereDataOptions } from './operators/where-data';
 
 export {

@@ -5,7 +5,7 @@ import { HmbClient } from '../../src/node';
 import { DEFAULT_RECV_ALL_ATTEMPTS } from '../../src/client/client-options';
 import { DEFAULT_ONE_SHOT_ATTEMPTS, DEFAULT_SEND_ATTEMPTS } from '../../src/client/hmb-client';
 import { isHmbError } from '../../src/errors/hmb-error';
-import { recvWindow } from '../../src/operators/recv-window';
+import { recvWindow } from '../../src/client/recv-window';
 import type { HmbConnectionState } from '../../src/session/connection-state';
 import { DEFAULT_SINK_ATTEMPTS } from '../../src/sink/sink-options';
 import type { HmbSendResult } from '../../src/sink/send-result';

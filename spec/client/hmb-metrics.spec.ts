@@ -5,7 +5,7 @@ import {
   HmbMetrics,
   type HmbMetricsSnapshot,
   type HmbQueueMetrics,
-} from '../../src/operators/hmb-metrics';
+} from '../../src/client/hmb-metrics';
 import type { HmbInfo, HmbQueueInfo } from '../../src/protocol/bus-info';
 import { HEARTBEAT, type HmbMessage } from '../../src/protocol/message';
 import type { HmbEvent } from '../../src/session/hmb-event';

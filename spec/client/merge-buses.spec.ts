@@ -6,7 +6,7 @@ import {
   mergeBuses,
   type HmbSourceFailure,
   type HmbSourcedMessage,
-} from '../../src/operators/merge-buses';
+} from '../../src/client/merge-buses';
 import type { HmbMessage } from '../../src/protocol/message';
 import { publish } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';

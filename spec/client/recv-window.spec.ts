@@ -1,7 +1,7 @@
 import { lastValueFrom, tap, timeout, toArray } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
-import { planWindow, recvWindow } from '../../src/operators/recv-window';
+import { planWindow, recvWindow } from '../../src/client/recv-window';
 import type { HmbInfo, HmbQueueInfo } from '../../src/protocol/bus-info';
 import { numbered, publish } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';

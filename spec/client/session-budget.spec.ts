@@ -2,7 +2,7 @@ import { firstValueFrom, lastValueFrom, take, toArray, type Subscription } from 
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbSessionLimitError } from '../../src/errors/session-limit-error';
-import { shareSubscription } from '../../src/operators/share-subscription';
+import { shareSubscription } from '../../src/client/share-subscription';
 import type { HmbConnectionState } from '../../src/session/connection-state';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 

@@ -1,7 +1,7 @@
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { HmbClient } from '../../src/node';
-import { shareSubscription } from '../../src/operators/share-subscription';
+import { shareSubscription } from '../../src/client/share-subscription';
 import type { HmbConnectionState } from '../../src/session/connection-state';
 import { numbered, publish } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';

@@ -7,7 +7,7 @@ import {
   checkSubscribeOptions,
   checkSubscribeParams,
 } from '../../src/client/validate-options';
-import { recvWindow } from '../../src/operators/recv-window';
+import { recvWindow } from '../../src/client/recv-window';
 import { MemoryCursorStore } from '../../src/cursor/memory-cursor-store';
 import type { HmbTransport, HmbTransportRequest } from '../../src/transport/transport';
 import { UndiciTransport } from '../../src/transport/undici-transport';

@@ -1,6 +1,6 @@
 import { lastValueFrom, take, timeout, toArray } from 'rxjs';
 import { isHmbError } from '../../src/errors/hmb-error';
-import type { HmbSourceFailure } from '../../src/operators/merge-buses';
+import type { HmbSourceFailure } from '../../src/client/merge-buses';
 import {
   alertPipeline,
   dataCentreFeeds,

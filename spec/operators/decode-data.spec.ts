@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { HmbInvalidDataError } from '../../src/errors/invalid-data-error';
 import { isHmbError } from '../../src/errors/hmb-error';
 import { decodeData } from '../../src/operators/decode-data';
-import type { HmbSourcedMessage } from '../../src/operators/merge-buses';
+import type { HmbSourcedMessage } from '../../src/client/merge-buses';
 import type { HmbMessage } from '../../src/protocol/message';
 
 function scheduler(): TestScheduler {

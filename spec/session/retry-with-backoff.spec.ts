@@ -7,7 +7,7 @@ import {
   backoffDelayMs,
   retryWithBackoff,
   type HmbRetryInfo,
-} from '../../src/operators/retry-with-backoff';
+} from '../../src/session/retry-with-backoff';
 
 const network = new HmbNetworkError('connection reset');
 

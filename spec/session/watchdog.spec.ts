@@ -1,6 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
 import { HmbTimeoutError } from '../../src/errors/timeout-error';
-import { watchdog } from '../../src/operators/watchdog';
+import { watchdog } from '../../src/session/watchdog';
 
 function scheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

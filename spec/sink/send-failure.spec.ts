@@ -5,7 +5,7 @@ import { HmbHttpError } from '../../src/errors/http-error';
 import { HmbNetworkError } from '../../src/errors/network-error';
 import { HmbSessionLimitError } from '../../src/errors/session-limit-error';
 import { HmbSessionLostError } from '../../src/errors/session-lost-error';
-import { retryClassified } from '../../src/operators/retry-with-backoff';
+import { retryClassified } from '../../src/session/retry-with-backoff';
 import {
   classifySendFailure,
   sendRetryDecision,

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { HmbRetryConfig } from '../operators/retry-with-backoff';
+import type { HmbRetryConfig } from '../session/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbCursorStore } from '../cursor/cursor-store';
 import type { HmbReceiveMode } from '../session/batch-source';

@@ -1,8 +1,8 @@
 import { defer, lastValueFrom, Observable, reduce } from 'rxjs';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
-import { retryWithBackoff, type HmbRetryConfig } from '../operators/retry-with-backoff';
-import { watchdog } from '../operators/watchdog';
+import { retryWithBackoff, type HmbRetryConfig } from '../session/retry-with-backoff';
+import { watchdog } from '../session/watchdog';
 import type { HmbFeatures, HmbInfo, HmbStatus } from '../protocol/bus-info';
 import { featuresFromWire, infoFromWire, statusFromWire } from '../protocol/bus-info-wire';
 import type { HmbHeartbeat, HmbMessage } from '../protocol/message';

@@ -12,12 +12,12 @@ import {
   type MonoTypeOperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
-import type { HmbClient } from '../client/hmb-client';
-import type { HmbSubscribeOptions } from '../client/client-options';
+import type { HmbClient } from './hmb-client';
+import type { HmbSubscribeOptions } from './client-options';
 import type { HmbMessage } from '../protocol/message';
 import type { HmbSubscribeParams } from '../session/subscription-cursor';
-import { dedupeBy } from './dedupe-by';
-import { reorderByTime, type HmbTimeValue } from './reorder-by-time';
+import { dedupeBy } from '../operators/dedupe-by';
+import { reorderByTime, type HmbTimeValue } from '../operators/reorder-by-time';
 
 /**
  * A message together with the bus it came from (queue and seq are already on the message, so

@@ -1,8 +1,8 @@
 import type { Observable } from 'rxjs';
 import { catchError, defer, map, of, switchMap, take } from 'rxjs';
-import type { HmbClient } from '../client/hmb-client';
-import { checkSubscribeOptions, checkSubscribeParams } from '../client/validate-options';
-import type { HmbSubscribeOptions } from '../client/client-options';
+import type { HmbClient } from './hmb-client';
+import { checkSubscribeOptions, checkSubscribeParams } from './validate-options';
+import type { HmbSubscribeOptions } from './client-options';
 import type { HmbInfo } from '../protocol/bus-info';
 import type { HmbMessage } from '../protocol/message';
 import type { HmbQueueParams } from '../protocol/open-params';

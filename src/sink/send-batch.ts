@@ -1,7 +1,7 @@
 import { catchError, defer, of, type Observable, type SchedulerLike } from 'rxjs';
 import type { HmbError } from '../errors/hmb-error';
 import { HmbSendError } from '../errors/send-error';
-import { retryClassified, type HmbRetryConfig } from '../operators/retry-with-backoff';
+import { retryClassified, type HmbRetryConfig } from '../session/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbOutgoing } from '../protocol/outgoing';
 import { fromAbortable } from '../session/from-abortable';

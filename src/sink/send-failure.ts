@@ -1,7 +1,7 @@
 import { match } from 'ts-pattern';
 import { classifyHmbError } from '../errors/classify-hmb-error';
 import { isHmbError } from '../errors/hmb-error';
-import type { HmbRetryDecision } from '../operators/retry-with-backoff';
+import type { HmbRetryDecision } from '../session/retry-with-backoff';
 import { classifyNetworkFailure } from '../transport/network-failure';
 import type { HmbUncertainPolicy } from './sink-options';
 

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { HmbRetryConfig } from '../operators/retry-with-backoff';
+import type { HmbRetryConfig } from '../session/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
 
 /** Most messages per /send. */
