@@ -32,7 +32,7 @@ function runeLength(b: Buffer, i: number, end: number): number {
  * valid UTF-8 sequence becomes the escape `\ufffd` (text kept by mgo from a BSON sender can hold
  * such bytes).
  */
-export function goJsonStringFromBytes(buf: Buffer): string {
+function goJsonStringFromBytes(buf: Buffer): string {
   if (isUtf8(buf)) return goJsonString(buf.toString('utf8'));
   let out = '"';
   let from = 0;
@@ -146,7 +146,7 @@ function entries(buf: Buffer, start: number): Entry[] {
 }
 
 /** A document as a Go map: keys sorted by bytes, the last of repeated keys kept. */
-export function documentToGoJson(buf: Buffer, start: number): string {
+function documentToGoJson(buf: Buffer, start: number): string {
   const list = entries(buf, start);
   // Stable sort: repeated keys stay in document order, and the last one is the map's value.
   list.sort((a, b) => Buffer.compare(a.key, b.key));

@@ -383,7 +383,7 @@ function containerToValue(root: GoJsonNode, onOverflow: (raw: string) => void): 
  * Sets a property as `JSON.parse` does: `__proto__` becomes an own property instead of changing
  * the prototype, and a repeated key moves nothing (last value wins, first position kept).
  */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(obj, key, {
       value,
