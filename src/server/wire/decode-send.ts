@@ -47,12 +47,14 @@ function emptyMessage(): IncomingMessage {
 
 /** Prefix of every JSON /send decode error. */
 const JSON_PREFIX = 'invalid JSON data: ';
-/** The fields of a BSON message, matched by their bytes (BSON names are case-sensitive). */
+/** The string fields of a BSON message: all read alike, laxly (another type counts as missing). */
+const BSON_STRING_FIELDS = ['type', 'queue', 'topic', 'scContentType'] as const;
+/**
+ * The fields of a BSON message, matched by their bytes (BSON names are case-sensitive): the string
+ * fields first, so that an index below their count names one of them.
+ */
 const BSON_MESSAGE_FIELDS = [
-  'type',
-  'queue',
-  'topic',
-  'scContentType',
+  ...BSON_STRING_FIELDS,
   'seq',
   'starttime',
   'endtime',
@@ -60,15 +62,11 @@ const BSON_MESSAGE_FIELDS = [
   'scMessageType',
   'gdacs',
 ].map((name) => Buffer.from(name, 'latin1'));
-const F_TYPE = 0;
-const F_QUEUE = 1;
-const F_TOPIC = 2;
-const F_SC_CONTENT_TYPE = 3;
-const F_SEQ = 4;
-const F_STARTTIME = 5;
-const F_ENDTIME = 6;
-const F_DATA = 7;
-const F_SC_MESSAGE_TYPE = 8;
+const F_SEQ = BSON_STRING_FIELDS.length;
+const F_STARTTIME = F_SEQ + 1;
+const F_ENDTIME = F_SEQ + 2;
+const F_DATA = F_SEQ + 3;
+const F_SC_MESSAGE_TYPE = F_SEQ + 4;
 
 /** Prefix of every BSON /send decode error. */
 const BSON_PREFIX = 'invalid BSON data: ';
@@ -288,19 +286,12 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
   const msg = emptyMessage();
   return catchMalformed(() => {
     forEachNamedElement(doc, 0, BSON_MESSAGE_FIELDS, (field, el) => {
+      if (field < BSON_STRING_FIELDS.length) {
+        msg[BSON_STRING_FIELDS[field]!] =
+          el.type === BsonType.String ? bsonString(doc, el) : undefined;
+        return;
+      }
       switch (field) {
-        case F_TYPE:
-          msg.type = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
-        case F_QUEUE:
-          msg.queue = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
-        case F_TOPIC:
-          msg.topic = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
-        case F_SC_CONTENT_TYPE:
-          msg.scContentType = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
         case F_SEQ:
           msg.seq = bsonSequence(doc, el) ?? undefined;
           break;
