@@ -8,9 +8,9 @@ import { sessionContentType, sessionForLongPoll, timerDelay } from './long-poll-
 export const STREAM_BURST_BYTES = 1024 * 1024;
 
 /**
- * GET /{bus}/stream/{sid}[/{queue}/{seq}] (notes §11): one endless answer, flushed after every
- * burst. JSON keys count across the whole stream and later bursts start with a comma; EOF closes
- * the object (`}`) and ends the body; shutdown ends it without the `}`. Heartbeats come on a
+ * GET /{bus}/stream/{sid}[/{queue}/{seq}] (docs/protocol.md §11): one endless answer, flushed after
+ * every burst. JSON keys count across the whole stream and later bursts start with a comma; EOF
+ * closes the object (`}`) and ends the body; shutdown ends it without the `}`. Heartbeats come on a
  * fixed period and only when no message is waiting. A slow reader is paced by `drain`, so the
  * server never buffers more than one burst for it.
  */

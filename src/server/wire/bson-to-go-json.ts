@@ -56,10 +56,10 @@ function cstringEnd(buf: Buffer, p: number): number {
 
 /**
  * Renders one BSON value (type byte `type`, value bytes from `p`) as Go renders the value mgo
- * decoded for a JSON session (notes §14): documents with sorted keys, int64 exact, datetime as
- * RFC 3339, binary as base64, ObjectId as hex, regex as `{"Pattern":…,"Options":…}`, Decimal128 as
- * `{}`. Returns `undefined` for `undefined`, which Go leaves out. NaN and ±Inf, which Go cannot
- * encode at all, become `null`.
+ * decoded for a JSON session (docs/protocol.md §14): documents with sorted keys, int64 exact,
+ * datetime as RFC 3339, binary as base64, ObjectId as hex, regex as `{"Pattern":…,"Options":…}`,
+ * Decimal128 as `{}`. Returns `undefined` for `undefined`, which Go leaves out. NaN and ±Inf, which
+ * Go cannot encode at all, become `null`.
  */
 export function bsonValueToGoJson(buf: Buffer, type: number, p: number): string | undefined {
   switch (type) {

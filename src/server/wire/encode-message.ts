@@ -16,7 +16,7 @@ function payloadJson(payload: Payload): string | undefined {
 /**
  * A stored message as the original writes it for a JSON session. Field order is fixed: type,
  * queue, sender, topic, seq, starttime, endtime, the legacy fields, data; unset fields are left
- * out (notes §10.2).
+ * out (docs/protocol.md §10.2).
  */
 export function encodeMessageJson(msg: StoredMessage): Buffer {
   let out = `{"type":${goJsonString(msg.type)},"queue":${goJsonString(msg.queue)}`;
@@ -67,7 +67,7 @@ export function encodeMessageBson(msg: StoredMessage): Buffer {
   return w.endDocument().finish();
 }
 
-/** The two special frames: they carry nothing but their type (notes §10.2). */
+/** The two special frames: they carry nothing but their type (docs/protocol.md §10.2). */
 export const HEARTBEAT_JSON = Buffer.from('{"type":"HEARTBEAT"}');
 export const EOF_JSON = Buffer.from('{"type":"EOF"}');
 export const HEARTBEAT_BSON = new BsonWriter()
