@@ -2,7 +2,7 @@ import type { HmbQueueStatus, HmbSessionStatus } from '../protocol/bus-info';
 import type { Queue } from './queue';
 import type { Subscription } from './subscription';
 import { type BurstBuilder, type SessionFormat } from './wire/burst-builder';
-import { EOF_BSON, EOF_JSON } from './wire/encode-message';
+import { eofFrame } from './wire/encode-message';
 import { goParseInt } from './wire/go-strconv';
 import { formatGoTimeMicros, type GoTime } from './wire/go-time';
 
@@ -146,7 +146,7 @@ export class ServerSession {
       }
     }
     if (this.subscriptions.every((s) => s.ended)) {
-      burst.add(json ? EOF_JSON : EOF_BSON);
+      burst.add(eofFrame(this.format));
       return { eof: true, limitReached: false, wakeAt };
     }
     return { eof: false, limitReached: false, wakeAt };

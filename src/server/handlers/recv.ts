@@ -1,7 +1,7 @@
 import { sendEmpty, startChunked, writeChunks } from '../http/respond';
 import type { RequestContext } from '../request-context';
 import { BurstBuilder } from '../wire/burst-builder';
-import { HEARTBEAT_BSON, HEARTBEAT_JSON } from '../wire/encode-message';
+import { heartbeatFrame } from '../wire/encode-message';
 import { sessionContentType, sessionForLongPoll, timerDelay } from './long-poll-checks';
 
 /**
@@ -49,7 +49,7 @@ export function handleRecv(ctx: RequestContext): void {
     }
     const burst = new BurstBuilder(session.format);
     const result = session.collect(burst, session.recvLimitBytes());
-    if (heartbeat) burst.add(session.format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON);
+    if (heartbeat) burst.add(heartbeatFrame(session.format));
     if (burst.count > 0) {
       respond(burst);
       return true;

@@ -1,5 +1,6 @@
 import type { Payload } from '../payload';
 import type { StoredMessage } from '../stored-message';
+import type { SessionFormat } from './burst-builder';
 import { bsonValueToGoJson } from './bson-to-go-json';
 import { BsonWriter } from './bson-writer';
 import { goJsonString, goJsonValue } from './go-json-writer';
@@ -68,15 +69,21 @@ export function encodeMessageBson(msg: StoredMessage): Buffer {
 }
 
 /** The two special frames: they carry nothing but their type (docs/protocol.md §10.2). */
-export const HEARTBEAT_JSON = Buffer.from('{"type":"HEARTBEAT"}');
-export const EOF_JSON = Buffer.from('{"type":"EOF"}');
-export const HEARTBEAT_BSON = new BsonWriter()
+const HEARTBEAT_JSON = Buffer.from('{"type":"HEARTBEAT"}');
+const EOF_JSON = Buffer.from('{"type":"EOF"}');
+const HEARTBEAT_BSON = new BsonWriter()
   .beginDocument()
   .string('type', 'HEARTBEAT')
   .endDocument()
   .finish();
-export const EOF_BSON = new BsonWriter()
-  .beginDocument()
-  .string('type', 'EOF')
-  .endDocument()
-  .finish();
+const EOF_BSON = new BsonWriter().beginDocument().string('type', 'EOF').endDocument().finish();
+
+/** The HEARTBEAT frame in a session's format. */
+export function heartbeatFrame(format: SessionFormat): Buffer {
+  return format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON;
+}
+
+/** The EOF frame in a session's format. */
+export function eofFrame(format: SessionFormat): Buffer {
+  return format === 'JSON' ? EOF_JSON : EOF_BSON;
+}
