@@ -63,3 +63,18 @@ export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[
   }
   return out;
 }
+
+/**
+ * A UTC time from 1970 to 9999 to the millisecond, as the text a sender writes
+ * (`2020-01-01T00:00:00.500Z`) and as the server's seconds and nanoseconds.
+ */
+export const utcTime: fc.Arbitrary<{ text: string; sec: number; nsec: number }> = fc
+  .date({
+    min: new Date('1970-01-01T00:00:00Z'),
+    max: new Date('9999-12-31T23:59:59Z'),
+    noInvalidDate: true,
+  })
+  .map((date) => {
+    const ms = date.getTime();
+    return { text: date.toISOString(), sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
+  });

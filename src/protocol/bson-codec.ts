@@ -1,4 +1,4 @@
-import { BSON, ByteUtils, Long } from 'bson';
+import { ByteUtils, Long } from 'bson';
 import { frameFromBson } from './bson-envelope';
 import { readDocumentLength } from './bson-document';
 import type { HmbFrame } from './message';
@@ -20,21 +20,6 @@ export function decodeBsonFrames(body: Uint8Array): HmbFrame[] {
     offset += length;
   }
   return frames;
-}
-
-/** Serializes documents back to back, the form /send takes in BSON. */
-export function encodeBsonList(docs: readonly Record<string, unknown>[]): Uint8Array {
-  if (docs.length === 1) return BSON.serialize(docs[0]!);
-  const parts = docs.map((doc) => BSON.serialize(doc));
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /**

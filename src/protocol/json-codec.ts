@@ -49,20 +49,6 @@ export function framesFromJsonList(parsed: unknown, text = ''): HmbFrame[] {
   return frames;
 }
 
-/**
- * Encodes documents as one JSON message list, `{"0":doc,"1":doc,…}`, the form /send takes.
- *
- * @throws TypeError from JSON.stringify for values JSON cannot hold (BigInt, cycles).
- */
-export function encodeJsonList(docs: readonly unknown[]): string {
-  let out = '{';
-  for (let i = 0; i < docs.length; i++) {
-    if (i > 0) out += ',';
-    out += `"${i}":${JSON.stringify(docs[i])}`;
-  }
-  return `${out}}`;
-}
-
 function excerpt(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

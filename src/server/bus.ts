@@ -130,7 +130,7 @@ export class Bus implements SessionWatcher {
 
   /**
    * Makes room for one more session from `ip`: at the cap, that IP's longest-idle session is
-   * evicted; when all of them are active, there is no room (the 503 of notes §9).
+   * evicted; when all of them are active, there is no room (the 503 of docs/protocol.md §9).
    */
   makeRoomFor(ip: string): RoomOutcome {
     const mine = this.byIp.get(ip);

@@ -122,7 +122,7 @@ export class Queue {
     }
   }
 
-  /** The queue as /info describes it (notes §4). */
+  /** The queue as /info describes it (docs/protocol.md §4). */
   info(): HmbQueueInfo {
     const oldest = this.oldestSeq();
     if (oldest === undefined) {

@@ -6,15 +6,15 @@ import { compareGoTime } from './wire/go-time';
 const SEEDLINK_MODULUS = 2 ** 24;
 
 /**
- * The seq a subscription starts at and the /open ack reports (notes §6.3): a negative seq counts
- * back from the next one (-1 is the next new message), floored at 0; a seq beyond the next one is
- * clamped to it (the original's `-d` has no effect on queues created by sending, and we do not
- * offer it); a seq older than the ring is kept as asked. With `seedlink`, the seq is a 24-bit
- * number: the latest seq at or before the next one with those low 24 bits.
+ * The seq a subscription starts at and the /open ack reports (docs/protocol.md §6.3): a negative
+ * seq counts back from the next one (-1 is the next new message), floored at 0; a seq beyond the
+ * next one is clamped to it (the original's `-d` has no effect on queues created by sending, and we
+ * do not offer it); a seq older than the ring is kept as asked. With `seedlink`, the seq is a
+ * 24-bit number: the latest seq at or before the next one with those low 24 bits.
  *
  * With a `starttime`, the start moves forward one message at a time while the next message is
- * held and ends at or before the starttime (notes §17.1), so the ack may name a message that is
- * then skipped (notes §6.7, §16.7).
+ * held and ends at or before the starttime (docs/protocol.md §17.1), so the ack may name a message
+ * that is then skipped (docs/protocol.md §6.7, §16.7).
  */
 export function resolveStart(queue: Queue, params: OpenQueueParams): number {
   const next = queue.next;
@@ -30,8 +30,9 @@ export function resolveStart(queue: Queue, params: OpenQueueParams): number {
     start = Math.min(requested, next);
   }
   if (params.starttime !== null) {
-    // Notes §17.1: step on while the *next* message is held and ends at or before the start; a
-    // missing, untimed or later next message stops the walk (an untimed one is then delivered).
+    // docs/protocol.md §17.1: step on while the *next* message is held and ends at or before the
+    // start; a missing, untimed or later next message stops the walk (an untimed one is then
+    // delivered).
     for (;;) {
       const following = queue.get(start + 1);
       if (following?.endtime === undefined) break;

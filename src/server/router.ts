@@ -62,9 +62,9 @@ function applyCors(core: HmbServerCore, req: IncomingMessage, res: ServerRespons
 }
 
 /**
- * Routes one request as the original does (notes §1): Go's ServeMux redirect for unclean paths,
- * `404 page not found` for unknown methods and wrong argument counts, an empty 405 for the wrong
- * HTTP method, buses created on first mention.
+ * Routes one request as the original does (docs/protocol.md §1): Go's ServeMux redirect for unclean
+ * paths, `404 page not found` for unknown methods and wrong argument counts, an empty 405 for the
+ * wrong HTTP method, buses created on first mention.
  */
 export function route(core: HmbServerCore, req: IncomingMessage, res: ServerResponse): void {
   if (applyCors(core, req, res)) return;

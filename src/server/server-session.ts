@@ -2,11 +2,11 @@ import type { HmbQueueStatus, HmbSessionStatus } from '../protocol/bus-info';
 import type { Queue } from './queue';
 import type { Subscription } from './subscription';
 import { type BurstBuilder, type SessionFormat } from './wire/burst-builder';
-import { EOF_BSON, EOF_JSON } from './wire/encode-message';
+import { eofFrame } from './wire/encode-message';
 import { goParseInt } from './wire/go-strconv';
 import { formatGoTimeMicros, type GoTime } from './wire/go-time';
 
-/** `recv_limit` when 0, negative or missing: 1024 KB (notes §6.9). */
+/** `recv_limit` when 0, negative or missing: 1024 KB (docs/protocol.md §6.9). */
 export const DEFAULT_RECV_LIMIT_KB = 1024;
 
 /** The queue and seq of the last real message written to a session (the continuity position). */
@@ -114,7 +114,8 @@ export class ServerSession {
 
   /**
    * Whether a /recv or /stream path suffix continues where the session stands: it must name the
-   * last real message written, and may be absent only before the first one (notes §10.3).
+   * last real message written, and may be absent only before the first one (docs/protocol.md
+   * §10.3).
    */
   continues(queue: string | undefined, seq: string | undefined): boolean {
     if (this.position === undefined) return queue === undefined;
@@ -126,7 +127,7 @@ export class ServerSession {
   /**
    * Moves every ready message into `burst`, queue by queue, until `limitBytes` is reached (the
    * message that crosses it included), then adds EOF if every queue has ended and the limit was
-   * not reached (so after a full answer EOF comes in an answer of its own, notes §16.6).
+   * not reached (so after a full answer EOF comes in an answer of its own, docs/protocol.md §16.6).
    */
   collect(burst: BurstBuilder, limitBytes: number, now = Date.now()): CollectResult {
     let wakeAt: number | undefined;
@@ -145,7 +146,7 @@ export class ServerSession {
       }
     }
     if (this.subscriptions.every((s) => s.ended)) {
-      burst.add(json ? EOF_JSON : EOF_BSON);
+      burst.add(eofFrame(this.format));
       return { eof: true, limitReached: false, wakeAt };
     }
     return { eof: false, limitReached: false, wakeAt };
@@ -166,7 +167,7 @@ export class ServerSession {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** The session as /status describes it (notes §5). */
+  /** The session as /status describes it (docs/protocol.md §5). */
   status(): HmbSessionStatus {
     const queue: Record<string, HmbQueueStatus> = {};
     for (const sub of this.subscriptions) {

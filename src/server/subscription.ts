@@ -33,7 +33,7 @@ export type PullResult =
 
 /**
  * One queue of a session: where it stands (`next`) and which messages pass. All the rules of
- * what a subscriber receives live here (notes §6.3–§6.10).
+ * what a subscriber receives live here (docs/protocol.md §6.3–§6.10).
  */
 export class Subscription {
   /** The next seq to look at. */
@@ -118,7 +118,7 @@ export class Subscription {
     }
   }
 
-  /** The queue as /status describes it (notes §5). */
+  /** The queue as /status describes it (docs/protocol.md §5). */
   status(): HmbQueueStatus {
     const p = this.params;
     return {

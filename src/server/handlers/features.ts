@@ -15,7 +15,9 @@ const CAPABILITIES_REGEX = [
   'OOD',
 ] as const;
 
-/** GET /{bus}/features (notes §3): the original's capabilities, plus REGEX when enabled. */
+/**
+ * GET /{bus}/features (docs/protocol.md §3): the original's capabilities, plus REGEX when enabled.
+ */
 export function handleFeatures(ctx: RequestContext): void {
   const capabilities = ctx.core.options.regex ? CAPABILITIES_REGEX : CAPABILITIES;
   sendBody(

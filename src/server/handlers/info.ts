@@ -2,7 +2,9 @@ import { sendBody } from '../http/respond';
 import type { RequestContext } from '../request-context';
 import { goJsonObject, goJsonRecord, goJsonScalar } from '../wire/go-json-object';
 
-/** GET /{bus}/info (notes §4): every queue, `topic` singular, null for an empty queue. */
+/**
+ * GET /{bus}/info (docs/protocol.md §4): every queue, `topic` singular, null for an empty queue.
+ */
 export function handleInfo(ctx: RequestContext): void {
   const queues: Array<[string, string]> = [];
   for (const queue of ctx.bus.queues.values()) {

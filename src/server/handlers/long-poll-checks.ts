@@ -9,7 +9,7 @@ export function sessionContentType(session: ServerSession): string {
 /**
  * The session a /recv or /stream names, if it exists and the path suffix continues where it
  * stands; otherwise the request is answered `400 invalid session` (the same text for an unknown
- * sid and for any continuity mismatch, notes §10.3) and `undefined` returned.
+ * sid and for any continuity mismatch, docs/protocol.md §10.3) and `undefined` returned.
  */
 export function sessionForLongPoll(ctx: RequestContext): ServerSession | undefined {
   const [sid, queue, seq] = ctx.args;

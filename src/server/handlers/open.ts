@@ -74,7 +74,7 @@ function buildSubscription(
 }
 
 /**
- * POST /{bus}/open (notes §6): decodes the parameters (JSON only under the exact
+ * POST /{bus}/open (docs/protocol.md §6): decodes the parameters (JSON only under the exact
  * `Content-Type: application/json`, BSON otherwise), makes room under the per-IP cap, joins each
  * queue or reports its problem in the 200 answer, and answers in the request's format.
  */

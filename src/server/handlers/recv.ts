@@ -1,13 +1,13 @@
 import { sendEmpty, startChunked, writeChunks } from '../http/respond';
 import type { RequestContext } from '../request-context';
 import { BurstBuilder } from '../wire/burst-builder';
-import { HEARTBEAT_BSON, HEARTBEAT_JSON } from '../wire/encode-message';
+import { heartbeatFrame } from '../wire/encode-message';
 import { sessionContentType, sessionForLongPoll, timerDelay } from './long-poll-checks';
 
 /**
- * GET /{bus}/recv/{sid}[/{queue}/{seq}] (notes §10): answers at once with every ready message
- * (up to `recv_limit`), or waits until a message, a HEARTBEAT or an out-of-order give-up is due.
- * Nothing at all is written, not even the status line, until the body is ready. On shutdown a
+ * GET /{bus}/recv/{sid}[/{queue}/{seq}] (docs/protocol.md §10): answers at once with every ready
+ * message (up to `recv_limit`), or waits until a message, a HEARTBEAT or an out-of-order give-up is
+ * due. Nothing at all is written, not even the status line, until the body is ready. On shutdown a
  * waiting request gets an empty 200 with `Connection: close`.
  */
 export function handleRecv(ctx: RequestContext): void {
@@ -49,7 +49,7 @@ export function handleRecv(ctx: RequestContext): void {
     }
     const burst = new BurstBuilder(session.format);
     const result = session.collect(burst, session.recvLimitBytes());
-    if (heartbeat) burst.add(session.format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON);
+    if (heartbeat) burst.add(heartbeatFrame(session.format));
     if (burst.count > 0) {
       respond(burst);
       return true;
@@ -73,7 +73,7 @@ export function handleRecv(ctx: RequestContext): void {
   core.longPolls.add(poll);
   removeWaiter = session.addWaiter(() => attempt(false));
   if (session.heartbeat > 0) {
-    // The heartbeat timer runs per request (notes §6.9).
+    // The heartbeat timer runs per request (docs/protocol.md §6.9).
     heartbeatTimer = setTimeout(() => attempt(true), timerDelay(session.heartbeat * 1000));
   }
   // A client that goes away ends the wait at once; the session becomes idle.

@@ -61,7 +61,7 @@ function storeOne(
 }
 
 /**
- * POST /{bus}/send/{sid} (notes §7, §8): `204` once every message is stored, and with
+ * POST /{bus}/send/{sid} (docs/protocol.md §7, §8): `204` once every message is stored, and with
  * `persistDir` written to the logs. Messages go onto the
  * bus one at a time, so those before a bad one stay stored (no atomicity). A JSON body is decoded
  * whole first; BSON documents are stored as they arrive.

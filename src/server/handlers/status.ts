@@ -2,7 +2,10 @@ import { sendBody } from '../http/respond';
 import type { RequestContext } from '../request-context';
 import { goJsonObject, goJsonRecord, goJsonScalar } from '../wire/go-json-object';
 
-/** GET /{bus}/status (notes §5): every session of the bus, idle ones included until swept. */
+/**
+ * GET /{bus}/status (docs/protocol.md §5): every session of the bus, idle ones included until
+ * swept.
+ */
 export function handleStatus(ctx: RequestContext): void {
   const sessions: Array<[string, string]> = [];
   for (const session of ctx.bus.sessions.values()) {

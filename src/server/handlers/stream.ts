@@ -1,16 +1,16 @@
 import { sendEmpty, startChunked, writeChunks } from '../http/respond';
 import type { RequestContext } from '../request-context';
 import { BurstBuilder } from '../wire/burst-builder';
-import { HEARTBEAT_BSON, HEARTBEAT_JSON } from '../wire/encode-message';
+import { heartbeatFrame } from '../wire/encode-message';
 import { sessionContentType, sessionForLongPoll, timerDelay } from './long-poll-checks';
 
 /** Largest burst a stream writes before yielding to other work (recv_limit does not apply). */
 export const STREAM_BURST_BYTES = 1024 * 1024;
 
 /**
- * GET /{bus}/stream/{sid}[/{queue}/{seq}] (notes §11): one endless answer, flushed after every
- * burst. JSON keys count across the whole stream and later bursts start with a comma; EOF closes
- * the object (`}`) and ends the body; shutdown ends it without the `}`. Heartbeats come on a
+ * GET /{bus}/stream/{sid}[/{queue}/{seq}] (docs/protocol.md §11): one endless answer, flushed after
+ * every burst. JSON keys count across the whole stream and later bursts start with a comma; EOF
+ * closes the object (`}`) and ends the body; shutdown ends it without the `}`. Heartbeats come on a
  * fixed period and only when no message is waiting. A slow reader is paced by `drain`, so the
  * server never buffers more than one burst for it.
  */
@@ -45,8 +45,7 @@ export function handleStream(ctx: RequestContext): void {
     if (done || draining) return;
     if (res.socket === null || res.socket.destroyed) return finish();
     const result = session.collect(burst, STREAM_BURST_BYTES);
-    if (heartbeat && burst.count === 0)
-      burst.add(session.format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON);
+    if (heartbeat && burst.count === 0) burst.add(heartbeatFrame(session.format));
     if (burst.count > 0) {
       const body = burst.take(result.eof);
       if (!started) {

@@ -153,7 +153,7 @@ export class QueueLog {
 }
 
 /** Makes a directory entry (a new or renamed file) durable. */
-export async function syncDir(dir: string): Promise<void> {
+async function syncDir(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');

@@ -1,4 +1,5 @@
 import { MAX_BSON_DOCUMENT_BYTES, readInt32LE } from './bson-reader';
+import { MalformedRequest } from './malformed-request';
 
 /** The original's answer to a length prefix it will not read. */
 export const INVALID_BSON_SIZE = 'invalid BSON size';
@@ -15,7 +16,7 @@ export class BsonSplitter {
   /**
    * Adds a chunk and returns the documents now complete.
    *
-   * @throws Error with message `invalid BSON size` for a length over 16 MiB or under 5.
+   * @throws MalformedRequest `invalid BSON size` for a length over 16 MiB or under 5.
    */
   push(chunk: Buffer): Buffer[] {
     this.chunks.push(chunk);
@@ -25,7 +26,7 @@ export class BsonSplitter {
       if (this.buffered < 4) return docs;
       const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.flatten();
       const size = readInt32LE(head, 0);
-      if (size > MAX_BSON_DOCUMENT_BYTES || size < 5) throw new Error(INVALID_BSON_SIZE);
+      if (size > MAX_BSON_DOCUMENT_BYTES || size < 5) throw new MalformedRequest(INVALID_BSON_SIZE);
       if (this.buffered < size) return docs;
       const all = this.chunks.length === 1 ? this.chunks[0]! : this.flatten();
       docs.push(all.subarray(0, size));

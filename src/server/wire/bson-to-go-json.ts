@@ -32,7 +32,7 @@ function runeLength(b: Buffer, i: number, end: number): number {
  * valid UTF-8 sequence becomes the escape `\ufffd` (text kept by mgo from a BSON sender can hold
  * such bytes).
  */
-export function goJsonStringFromBytes(buf: Buffer): string {
+function goJsonStringFromBytes(buf: Buffer): string {
   if (isUtf8(buf)) return goJsonString(buf.toString('utf8'));
   let out = '"';
   let from = 0;
@@ -56,10 +56,10 @@ function cstringEnd(buf: Buffer, p: number): number {
 
 /**
  * Renders one BSON value (type byte `type`, value bytes from `p`) as Go renders the value mgo
- * decoded for a JSON session (notes §14): documents with sorted keys, int64 exact, datetime as
- * RFC 3339, binary as base64, ObjectId as hex, regex as `{"Pattern":…,"Options":…}`, Decimal128 as
- * `{}`. Returns `undefined` for `undefined`, which Go leaves out. NaN and ±Inf, which Go cannot
- * encode at all, become `null`.
+ * decoded for a JSON session (docs/protocol.md §14): documents with sorted keys, int64 exact,
+ * datetime as RFC 3339, binary as base64, ObjectId as hex, regex as `{"Pattern":…,"Options":…}`,
+ * Decimal128 as `{}`. Returns `undefined` for `undefined`, which Go leaves out. NaN and ±Inf, which
+ * Go cannot encode at all, become `null`.
  */
 export function bsonValueToGoJson(buf: Buffer, type: number, p: number): string | undefined {
   switch (type) {
@@ -146,7 +146,7 @@ function entries(buf: Buffer, start: number): Entry[] {
 }
 
 /** A document as a Go map: keys sorted by bytes, the last of repeated keys kept. */
-export function documentToGoJson(buf: Buffer, start: number): string {
+function documentToGoJson(buf: Buffer, start: number): string {
   const list = entries(buf, start);
   // Stable sort: repeated keys stay in document order, and the last one is the map's value.
   list.sort((a, b) => Buffer.compare(a.key, b.key));

@@ -1,4 +1,5 @@
 import { payloadToValue } from '../payload';
+import { bsonSequence, bsonTime } from './bson-fields';
 import {
   bsonDocumentError,
   bsonDocumentEnd,
@@ -10,9 +11,10 @@ import {
   type BsonElement,
 } from './bson-reader';
 import { decodeFailure, foldKey, GoTypeErrors, type Decoded } from './go-decode-errors';
-import { goJsonToValue, parseGoJson, rawText, type GoJsonNode } from './go-json-parse';
-import { goParseInt } from './go-strconv';
-import { parseGoTime, type GoTime } from './go-time';
+import { jsonIntField, jsonSeqField, jsonTimeField, jsonValueField } from './go-json-fields';
+import { parseGoJson, type GoJsonNode } from './go-json-parse';
+import type { GoTime } from './go-time';
+import { catchMalformed } from './malformed-request';
 
 /** One queue of an /open request, decoded but not yet checked against the bus. */
 export interface OpenQueueParams {
@@ -56,11 +58,6 @@ function emptyRequest(): OpenRequest {
   return { cid: null, heartbeat: 0, recvLimit: 0, queues: new Map() };
 }
 
-/** Thrown inside the decoders for errors that stop Go's decoder at once. */
-class Abort {
-  constructor(readonly text: string) {}
-}
-
 /**
  * Decodes a JSON /open body as Go decodes it into the original's `OpenParam` struct: keys matched
  * case-insensitively, unknown keys ignored, `null` leaving a field unset, the first type error
@@ -74,35 +71,22 @@ export function decodeOpenJson(body: Buffer): Decoded<OpenRequest> {
   const errors = new GoTypeErrors();
   const request = emptyRequest();
   const root = parsed.node;
-  try {
+  return catchMalformed(() => {
     if (root.t === 'obj') decodeOpenObject(body, root, request, errors);
     else if (root.t !== 'null') errors.kind(root, 'main.OpenParam');
-  } catch (err) {
-    if (err instanceof Abort) return decodeFailure(err.text);
-    throw err;
-  }
-  return errors.first === undefined ? { ok: true, value: request } : decodeFailure(errors.first);
+    return errors.first === undefined ? { ok: true, value: request } : decodeFailure(errors.first);
+  });
 }
 
+/** A Go `int` field of /open as a JS number (`undefined`: null or a type error, see below). */
 function jsonInt(
   node: GoJsonNode,
   errors: GoTypeErrors,
   struct: string,
   field: string,
 ): number | undefined {
-  if (node.t === 'null') return undefined;
-  if (node.t !== 'num') {
-    errors.kind(node, 'int', struct, field);
-    return undefined;
-  }
-  const parsed = goParseInt(node.raw);
-  if (!parsed.ok) {
-    errors.save(
-      `json: cannot unmarshal number ${node.raw} into Go struct field ${struct}.${field} of type int`,
-    );
-    return undefined;
-  }
-  return Number(parsed.value);
+  const value = jsonIntField(node, errors, struct, field);
+  return value === undefined ? undefined : Number(value);
 }
 
 function jsonBool(
@@ -180,20 +164,14 @@ function decodeQueueJson(
         break;
       case 'seq':
       case 'endseq': {
-        const raw = rawText(body, node);
-        if (raw === 'null') break;
-        const parsed = goParseInt(raw);
-        if (!parsed.ok) throw new Abort(parsed.error);
-        p[name] = Number(parsed.value);
+        const seq = jsonSeqField(body, node);
+        if (seq !== undefined) p[name] = Number(seq);
         break;
       }
       case 'starttime':
       case 'endtime': {
-        const raw = rawText(body, node);
-        if (raw === 'null') break;
-        const parsed = parseGoTime(raw, true);
-        if (!parsed.ok) throw new Abort(parsed.error);
-        p[name] = parsed.time;
+        const time = jsonTimeField(body, node);
+        if (time !== undefined) p[name] = time;
         break;
       }
       case 'filter':
@@ -203,11 +181,7 @@ function decodeQueueJson(
           errors.kind(node, 'map[string]interface {}', S, 'queue.filter');
           break;
         }
-        p.filter = goJsonToValue(node, (literal) =>
-          errors.save(
-            `json: cannot unmarshal number ${literal} into Go struct field ${S}.queue.filter of type float64`,
-          ),
-        );
+        p.filter = jsonValueField(node, errors, S, 'queue.filter');
         if (p.filter === null) p.filter = undefined;
         break;
       case 'qlen':
@@ -249,7 +223,7 @@ export function decodeOpenBson(body: Buffer): Decoded<OpenRequest> {
   const end = bsonDocumentEnd(body, 0);
   if (end < 0) return decodeFailure(bsonDocumentError(end));
   const request = emptyRequest();
-  try {
+  return catchMalformed(() => {
     for (const el of bsonElements(body, 0)) {
       switch (el.name) {
         case 'cid':
@@ -273,31 +247,9 @@ export function decodeOpenBson(body: Buffer): Decoded<OpenRequest> {
           break;
       }
     }
-  } catch (err) {
-    if (err instanceof Abort) return decodeFailure(err.text);
-    throw err;
-  }
-  return { ok: true, value: request };
+    return { ok: true, value: request };
+  });
 }
-
-/** An int32/int64 sequence number; `null` for BSON null; aborts with `invalid Sequence` otherwise. */
-export function bsonSequence(body: Buffer, el: BsonElement, prefix = ''): bigint | null {
-  if (el.type === BsonType.Int32) return BigInt(body.readInt32LE(el.valueStart));
-  if (el.type === BsonType.Int64) return body.readBigInt64LE(el.valueStart);
-  if (el.type === BsonType.Null) return null;
-  throw new Abort(`${prefix}invalid Sequence`);
-}
-
-/** A time string; `null` for BSON null; aborts with `invalid Time` or the parse error otherwise. */
-export function bsonTime(body: Buffer, el: BsonElement, prefix = ''): GoTime | null {
-  if (el.type === BsonType.Null) return null;
-  if (el.type !== BsonType.String) throw new Abort(`${prefix}invalid Time`);
-  const parsed = parseGoTime(bsonString(body, el), false);
-  if (!parsed.ok) throw new Abort(`${prefix}${parsed.error}`);
-  return parsed.time;
-}
-
-export { Abort as BsonDecodeAbort };
 
 function decodeQueueBson(body: Buffer, queue: BsonElement): OpenQueueParams {
   const p = emptyQueueParams();

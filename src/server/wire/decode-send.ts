@@ -8,17 +8,13 @@ import {
   BsonType,
   type BsonElement,
 } from './bson-reader';
-import { BsonDecodeAbort, bsonSequence, bsonTime } from './decode-open';
+import { bsonSequence, bsonTime } from './bson-fields';
 import { decodeFailure, foldKey, GoTypeErrors, type Decoded } from './go-decode-errors';
-import {
-  goJsonToValue,
-  MAX_NESTING_DEPTH,
-  parseGoJson,
-  rawText,
-  type GoJsonNode,
-} from './go-json-parse';
-import { fitsInt64, goParseInt } from './go-strconv';
+import { jsonIntField, jsonSeqField, jsonTimeField, jsonValueField } from './go-json-fields';
+import { MAX_NESTING_DEPTH, parseGoJson, type GoJsonNode } from './go-json-parse';
+import { fitsInt64 } from './go-strconv';
 import { parseGoTime, type GoTime } from './go-time';
+import { catchMalformed } from './malformed-request';
 
 /** A message as a /send body gives it, before the server checks and stores it. */
 export interface IncomingMessage {
@@ -51,12 +47,14 @@ function emptyMessage(): IncomingMessage {
 
 /** Prefix of every JSON /send decode error. */
 const JSON_PREFIX = 'invalid JSON data: ';
-/** The fields of a BSON message, matched by their bytes (BSON names are case-sensitive). */
+/** The string fields of a BSON message: all read alike, laxly (another type counts as missing). */
+const BSON_STRING_FIELDS = ['type', 'queue', 'topic', 'scContentType'] as const;
+/**
+ * The fields of a BSON message, matched by their bytes (BSON names are case-sensitive): the string
+ * fields first, so that an index below their count names one of them.
+ */
 const BSON_MESSAGE_FIELDS = [
-  'type',
-  'queue',
-  'topic',
-  'scContentType',
+  ...BSON_STRING_FIELDS,
   'seq',
   'starttime',
   'endtime',
@@ -64,15 +62,11 @@ const BSON_MESSAGE_FIELDS = [
   'scMessageType',
   'gdacs',
 ].map((name) => Buffer.from(name, 'latin1'));
-const F_TYPE = 0;
-const F_QUEUE = 1;
-const F_TOPIC = 2;
-const F_SC_CONTENT_TYPE = 3;
-const F_SEQ = 4;
-const F_STARTTIME = 5;
-const F_ENDTIME = 6;
-const F_DATA = 7;
-const F_SC_MESSAGE_TYPE = 8;
+const F_SEQ = BSON_STRING_FIELDS.length;
+const F_STARTTIME = F_SEQ + 1;
+const F_ENDTIME = F_SEQ + 2;
+const F_DATA = F_SEQ + 3;
+const F_SC_MESSAGE_TYPE = F_SEQ + 4;
 
 /** Prefix of every BSON /send decode error. */
 const BSON_PREFIX = 'invalid BSON data: ';
@@ -186,17 +180,13 @@ function decodeFast(body: Buffer): IncomingMessage[] | undefined {
   return out;
 }
 
-class JsonAbort {
-  constructor(readonly text: string) {}
-}
-
 function decodeSlow(body: Buffer): SendListResult {
   const parsed = parseGoJson(body);
   if (!parsed.ok) return decodeFailure(JSON_PREFIX + parsed.error);
   const root = parsed.node;
   const errors = new GoTypeErrors();
   const byKey = new Map<string, IncomingMessage | null>();
-  try {
+  return catchMalformed(() => {
     if (root.t === 'obj') {
       for (const [key, node] of root.entries) {
         if (node.t === 'null') byKey.set(key, null);
@@ -208,10 +198,15 @@ function decodeSlow(body: Buffer): SendListResult {
     } else if (root.t !== 'null') {
       errors.kind(root, 'map[string]*main.Message');
     }
-  } catch (err) {
-    if (err instanceof JsonAbort) return decodeFailure(JSON_PREFIX + err.text);
-    throw err;
-  }
+    return messagesInKeyOrder(byKey, errors);
+  }, JSON_PREFIX);
+}
+
+/** The messages of a decoded body in key order, once no field aborted the decode. */
+function messagesInKeyOrder(
+  byKey: ReadonlyMap<string, IncomingMessage | null>,
+  errors: GoTypeErrors,
+): SendListResult {
   if (errors.first !== undefined) return decodeFailure(JSON_PREFIX + errors.first);
   const out: IncomingMessage[] = [];
   for (let i = 0; i < byKey.size; i++) {
@@ -245,45 +240,24 @@ function decodeMessageNode(
         break;
       }
       case 'seq': {
-        const raw = rawText(body, node);
-        if (raw === 'null') break;
-        const parsed = goParseInt(raw);
-        if (!parsed.ok) throw new JsonAbort(parsed.error);
-        msg.seq = parsed.value;
+        const seq = jsonSeqField(body, node);
+        if (seq !== undefined) msg.seq = seq;
         break;
       }
       case 'starttime':
       case 'endtime': {
-        const raw = rawText(body, node);
-        if (raw === 'null') break;
-        const parsed = parseGoTime(raw, true);
-        if (!parsed.ok) throw new JsonAbort(parsed.error);
-        msg[name] = parsed.time;
+        const time = jsonTimeField(body, node);
+        if (time !== undefined) msg[name] = time;
         break;
       }
       case 'data': {
-        const value = goJsonToValue(node, (literal) =>
-          errors.save(
-            `json: cannot unmarshal number ${literal} into Go struct field ${S}.data of type float64`,
-          ),
-        );
+        const value = jsonValueField(node, errors, S, 'data');
         msg.data = value === null ? undefined : { kind: 'json', value };
         break;
       }
       case 'scmessagetype': {
-        if (node.t === 'null') break;
-        if (node.t !== 'num') {
-          errors.kind(node, 'int', S, 'scMessageType');
-          break;
-        }
-        const parsed = goParseInt(node.raw);
-        if (!parsed.ok) {
-          errors.save(
-            `json: cannot unmarshal number ${node.raw} into Go struct field ${S}.scMessageType of type int`,
-          );
-          break;
-        }
-        msg.scMessageType = parsed.value;
+        const value = jsonIntField(node, errors, S, 'scMessageType');
+        if (value !== undefined) msg.scMessageType = value;
         break;
       }
       case 'gdacs': {
@@ -292,12 +266,7 @@ function decodeMessageNode(
           errors.kind(node, 'map[string]interface {}', S, 'gdacs');
           break;
         }
-        const value = goJsonToValue(node, (literal) =>
-          errors.save(
-            `json: cannot unmarshal number ${literal} into Go struct field ${S}.gdacs of type float64`,
-          ),
-        );
-        msg.gdacs = { kind: 'json', value };
+        msg.gdacs = { kind: 'json', value: jsonValueField(node, errors, S, 'gdacs') };
         break;
       }
     }
@@ -315,29 +284,22 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
   const end = bsonDocumentEnd(doc, 0);
   if (end < 0) return decodeFailure(`${BSON_PREFIX}${bsonDocumentError(end)}`);
   const msg = emptyMessage();
-  try {
+  return catchMalformed(() => {
     forEachNamedElement(doc, 0, BSON_MESSAGE_FIELDS, (field, el) => {
+      if (field < BSON_STRING_FIELDS.length) {
+        msg[BSON_STRING_FIELDS[field]!] =
+          el.type === BsonType.String ? bsonString(doc, el) : undefined;
+        return;
+      }
       switch (field) {
-        case F_TYPE:
-          msg.type = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
-        case F_QUEUE:
-          msg.queue = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
-        case F_TOPIC:
-          msg.topic = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
-        case F_SC_CONTENT_TYPE:
-          msg.scContentType = el.type === BsonType.String ? bsonString(doc, el) : undefined;
-          break;
         case F_SEQ:
-          msg.seq = bsonSequence(doc, el, BSON_PREFIX) ?? undefined;
+          msg.seq = bsonSequence(doc, el) ?? undefined;
           break;
         case F_STARTTIME:
-          msg.starttime = bsonTime(doc, el, BSON_PREFIX) ?? undefined;
+          msg.starttime = bsonTime(doc, el) ?? undefined;
           break;
         case F_ENDTIME:
-          msg.endtime = bsonTime(doc, el, BSON_PREFIX) ?? undefined;
+          msg.endtime = bsonTime(doc, el) ?? undefined;
           break;
         case F_DATA:
           msg.data =
@@ -354,11 +316,8 @@ export function decodeSendBson(doc: Buffer): Decoded<IncomingMessage> {
           msg.gdacs = el.type === BsonType.Document ? rawPayload(doc, el) : undefined;
       }
     });
-  } catch (err) {
-    if (err instanceof BsonDecodeAbort) return decodeFailure(err.text);
-    throw err;
-  }
-  return { ok: true, value: msg };
+    return { ok: true, value: msg };
+  }, BSON_PREFIX);
 }
 
 /**

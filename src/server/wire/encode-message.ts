@@ -1,5 +1,6 @@
 import type { Payload } from '../payload';
 import type { StoredMessage } from '../stored-message';
+import type { SessionFormat } from './burst-builder';
 import { bsonValueToGoJson } from './bson-to-go-json';
 import { BsonWriter } from './bson-writer';
 import { goJsonString, goJsonValue } from './go-json-writer';
@@ -16,7 +17,7 @@ function payloadJson(payload: Payload): string | undefined {
 /**
  * A stored message as the original writes it for a JSON session. Field order is fixed: type,
  * queue, sender, topic, seq, starttime, endtime, the legacy fields, data; unset fields are left
- * out (notes §10.2).
+ * out (docs/protocol.md §10.2).
  */
 export function encodeMessageJson(msg: StoredMessage): Buffer {
   let out = `{"type":${goJsonString(msg.type)},"queue":${goJsonString(msg.queue)}`;
@@ -67,16 +68,22 @@ export function encodeMessageBson(msg: StoredMessage): Buffer {
   return w.endDocument().finish();
 }
 
-/** The two special frames: they carry nothing but their type (notes §10.2). */
-export const HEARTBEAT_JSON = Buffer.from('{"type":"HEARTBEAT"}');
-export const EOF_JSON = Buffer.from('{"type":"EOF"}');
-export const HEARTBEAT_BSON = new BsonWriter()
+/** The two special frames: they carry nothing but their type (docs/protocol.md §10.2). */
+const HEARTBEAT_JSON = Buffer.from('{"type":"HEARTBEAT"}');
+const EOF_JSON = Buffer.from('{"type":"EOF"}');
+const HEARTBEAT_BSON = new BsonWriter()
   .beginDocument()
   .string('type', 'HEARTBEAT')
   .endDocument()
   .finish();
-export const EOF_BSON = new BsonWriter()
-  .beginDocument()
-  .string('type', 'EOF')
-  .endDocument()
-  .finish();
+const EOF_BSON = new BsonWriter().beginDocument().string('type', 'EOF').endDocument().finish();
+
+/** The HEARTBEAT frame in a session's format. */
+export function heartbeatFrame(format: SessionFormat): Buffer {
+  return format === 'JSON' ? HEARTBEAT_JSON : HEARTBEAT_BSON;
+}
+
+/** The EOF frame in a session's format. */
+export function eofFrame(format: SessionFormat): Buffer {
+  return format === 'JSON' ? EOF_JSON : EOF_BSON;
+}

@@ -5,12 +5,7 @@ import { goJsonKind } from './go-json-parse';
  * Go's `json.UnmarshalTypeError` text. `structName`/`field` give the context Go adds for a struct
  * field (`Go struct field OpenParamQueue.queue.keep`); without them it is a `Go value`.
  */
-export function goTypeError(
-  value: string,
-  goType: string,
-  structName?: string,
-  field?: string,
-): string {
+function goTypeError(value: string, goType: string, structName?: string, field?: string): string {
   if (structName === undefined || field === undefined) {
     return `json: cannot unmarshal ${value} into Go value of type ${goType}`;
   }
@@ -49,6 +44,7 @@ export function foldKey(key: string): string {
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
+/** A failed {@link Decoded} with the original's text. */
 export function decodeFailure<T>(error: string): Decoded<T> {
   return { ok: false, error };
 }

@@ -1,4 +1,5 @@
 import { goQuoteChar } from './go-quote';
+import { MalformedRequest } from './malformed-request';
 
 /**
  * A JSON value as Go's decoder sees it, with the byte span of its text: the original server hands
@@ -53,15 +54,12 @@ const enum Ch {
   CloseBrace = 125,
 }
 
-class GoSyntaxError {
-  constructor(readonly text: string) {}
+/** Go's syntax error for an unexpected byte, thrown out of the scanner to {@link parseGoJson}. */
+function invalid(byte: number, context: string): MalformedRequest {
+  return new MalformedRequest(`invalid character ${goQuoteChar(byte)} ${context}`);
 }
 
-function invalid(byte: number, context: string): GoSyntaxError {
-  return new GoSyntaxError(`invalid character ${goQuoteChar(byte)} ${context}`);
-}
-
-const UNEXPECTED_EOF = new GoSyntaxError('unexpected EOF');
+const UNEXPECTED_EOF = new MalformedRequest('unexpected EOF');
 
 function isSpace(c: number): boolean {
   return c === Ch.Space || c === Ch.Lf || c === Ch.Cr || c === Ch.Tab;
@@ -89,7 +87,7 @@ export function parseGoJson(buf: Buffer): GoJsonParseResult {
   try {
     return parseOrThrow(buf);
   } catch (err) {
-    if (err instanceof GoSyntaxError) return { ok: false, error: err.text };
+    if (err instanceof MalformedRequest) return { ok: false, error: err.answer };
     throw err;
   }
 }
@@ -385,7 +383,7 @@ function containerToValue(root: GoJsonNode, onOverflow: (raw: string) => void): 
  * Sets a property as `JSON.parse` does: `__proto__` becomes an own property instead of changing
  * the prototype, and a repeated key moves nothing (last value wins, first position kept).
  */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(obj, key, {
       value,

@@ -70,7 +70,7 @@ export function goJsonNumber(n: number): string {
  * Sorts keys as Go sorts map keys: by their UTF-8 bytes. That is UTF-16 order except where a
  * surrogate pair meets U+E000–U+FFFF, so the plain sort is corrected only when such keys exist.
  */
-export function sortKeysGo(keys: string[]): string[] {
+function sortKeysGo(keys: string[]): string[] {
   if (keys.length < 2) return keys;
   keys.sort();
   let surrogates = false;

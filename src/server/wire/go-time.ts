@@ -50,7 +50,7 @@ function atoi(s: string): number | undefined {
   return neg ? -n : n;
 }
 
-export function isLeapYear(year: number): boolean {
+function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
@@ -60,7 +60,7 @@ function daysIn(month: number, year: number): number {
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (any year, unlike `Date.UTC`). */
-export function daysFromCivil(year: number, month: number, day: number): number {
+function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -71,7 +71,7 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 }
 
 /** The inverse of {@link daysFromCivil}. */
-export function civilFromDays(days: number): [number, number, number] {
+function civilFromDays(days: number): [number, number, number] {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
