@@ -23,7 +23,7 @@ import {
   type HmbSubscribeParams,
 } from '../session/subscription-cursor';
 import type { HmbOutgoing } from '../protocol/outgoing';
-import { encodeOutgoing } from '../protocol/outgoing-wire';
+import { checkOutgoing } from '../protocol/outgoing-wire';
 import { HmbSink } from '../sink/hmb-sink';
 import { HmbPublishingSession } from '../sink/publishing-session';
 import type { HmbSendReceipt } from '../sink/send-receipt';
@@ -310,7 +310,7 @@ export class HmbClient {
         checkSinkOptions(options, 'send');
         list = Array.isArray(messages) ? messages : [messages as HmbOutgoing<T>];
         const format = options.format ?? this.context.format;
-        for (const m of list) encodeOutgoing(m, format);
+        for (const m of list) checkOutgoing(m, format);
       } catch (error) {
         subscriber.error(error);
         return undefined;

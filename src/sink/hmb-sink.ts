@@ -8,12 +8,8 @@ import { HmbSendError } from '../errors/send-error';
 import { backoffDelayMs, type HmbRetryConfig } from '../operators/retry-with-backoff';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbOutgoing } from '../protocol/outgoing';
-import {
-  encodeOutgoing,
-  heartbeatSendBody,
-  joinSendBody,
-  type HmbEncodedOutgoing,
-} from '../protocol/outgoing-wire';
+import { checkOutgoing, heartbeatSendBody } from '../protocol/outgoing-wire';
+import { encodeSendBatch, type HmbSendBatch } from '../protocol/send-batch';
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
 import { HmbPublishingSession } from './publishing-session';
@@ -33,11 +29,6 @@ export interface HmbSinkSetup {
   readonly defaultMaxAttempts: number;
   /** The client's publishing session, used unless the options ask for a session of the sink's own. */
   readonly shared?: HmbPublishingSession;
-}
-
-interface Pending<T> {
-  readonly message: HmbOutgoing<T>;
-  readonly encoded: HmbEncodedOutgoing;
 }
 
 /**
@@ -64,7 +55,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    * array is cut in bulk now and then, so that sending many small batches from a long queue does
    * not shift the whole array for each one.
    */
-  private queue: Pending<T>[] = [];
+  private queue: HmbOutgoing<T>[] = [];
   private head = 0;
   private readonly resultSubject = new Subject<HmbSendResult<T>>();
   private readonly controller = new AbortController();
@@ -157,9 +148,9 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       );
       return;
     }
-    let encoded: HmbEncodedOutgoing;
     try {
-      encoded = encodeOutgoing(message, this.format);
+      // Checked now, encoded when its batch goes out (into the body directly: no copy per message).
+      checkOutgoing(message, this.format);
     } catch (error) {
       const invalid = isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')
         ? (error as HmbInvalidMessageError)
@@ -181,7 +172,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       );
       return;
     }
-    this.queue.push({ message, encoded });
+    this.queue.push(message);
     this.schedulePump();
   }
 
@@ -215,7 +206,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (inFlight.length > 0) {
       this.emit({
         kind: 'unknown',
-        messages: inFlight.map((p) => p.message),
+        messages: inFlight,
         error: new HmbClosedError(
           'the sink was aborted while these messages were being sent: the server may have stored them',
         ),
@@ -224,7 +215,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (dropped.length > 0) {
       this.emit({
         kind: 'failed',
-        messages: dropped.map((p) => p.message),
+        messages: dropped,
         error: new HmbClosedError('the sink was aborted before these messages were sent'),
       });
     }
@@ -285,17 +276,20 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     }
   }
 
-  private takeBatch(): Pending<T>[] {
-    let bytes = 0;
-    let count = 0;
-    const available = this.pending;
-    while (count < available && count < this.maxBatchMessages) {
-      const next = this.queue[this.head + count]!.encoded.bytes;
-      if (count > 0 && bytes + next > this.maxBatchBytes) break;
-      bytes += next;
-      count++;
+  private takeBatch(): HmbSendBatch<HmbOutgoing<T>> {
+    const batch = encodeSendBatch(
+      this.queue,
+      this.head,
+      this.queue.length,
+      { maxMessages: this.maxBatchMessages, maxBytes: this.maxBatchBytes },
+      this.format,
+    );
+    // Only a message changed after next() accepted it can fail its check here.
+    if (batch.refused.length > 0) {
+      this.dropSettled(batch.refused.length);
+      for (const { message, error } of batch.refused) this.refuse(message, error);
     }
-    return this.queue.slice(this.head, this.head + count);
+    return batch;
   }
 
   /** Drops the `n` oldest messages (a settled batch). */
@@ -312,18 +306,15 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   }
 
   /** Sends one batch until it is sent or given up; removes it from the queue either way. */
-  private async sendBatch(batch: Pending<T>[]): Promise<void> {
+  private async sendBatch(batch: HmbSendBatch<HmbOutgoing<T>>): Promise<void> {
     const signal = this.controller.signal;
-    const messages = batch.map((p) => p.message);
-    const body = joinSendBody(
-      batch.map((p) => p.encoded),
-      this.format,
-    );
+    const { messages, body } = batch;
+    if (messages.length === 0) return;
     let failures = 0;
     let uncertain = false;
     let lastError: unknown;
     const settle = (result: HmbSendResult<T>): void => {
-      this.dropSettled(batch.length);
+      this.dropSettled(messages.length);
       this.emit(result);
     };
     for (;;) {
@@ -332,7 +323,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       try {
         sid = await this.publisher.acquire(signal);
         this.counts.requests++;
-        this.onTheWire = batch.length;
+        this.onTheWire = messages.length;
         try {
           await sendBody(this.context, sid, body, this.format, signal);
         } finally {
