@@ -80,12 +80,12 @@ export function checkOutgoing(message: HmbOutgoing, format: HmbFormat): HmbCheck
         { queue: message.queue },
       );
     const check: JsonPayloadCheck = { needsExactWriter: false };
-    checkPayload(message, wire, 'gdacs', (v) => checkJsonPayload(v, check));
-    checkPayload(message, wire, 'data', (v) => checkJsonPayload(v, check));
+    if (wire['gdacs'] !== undefined) checkPayload(message, wire, 'gdacs', check);
+    if (wire['data'] !== undefined) checkPayload(message, wire, 'data', check);
     return { wire, exactJson: check.needsExactWriter };
   }
-  checkPayload(message, wire, 'gdacs', (v) => (wire['gdacs'] = bsonPayload(v)));
-  checkPayload(message, wire, 'data', (v) => (wire['data'] = bsonPayload(v)));
+  if (wire['gdacs'] !== undefined) checkPayload(message, wire, 'gdacs', undefined);
+  if (wire['data'] !== undefined) checkPayload(message, wire, 'data', undefined);
   return { wire, exactJson: false };
 }
 
@@ -131,17 +131,20 @@ export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEnco
   return { encoded, bytes: encoded.length };
 }
 
-/** Runs a payload check on `wire[field]`, turning a refusal into the message's error. */
+/**
+ * Checks `wire[field]`: for JSON (`json` given) against the table, for BSON also mapping it in
+ * place (see {@link bsonPayload}); a refusal becomes the message's error. No closure per call: this
+ * runs for every message a sink accepts and again when its batch is encoded.
+ */
 function checkPayload(
   message: HmbOutgoing,
   wire: Record<string, unknown>,
   field: 'data' | 'gdacs',
-  check: (value: unknown) => void,
+  json: JsonPayloadCheck | undefined,
 ): void {
-  const value = wire[field];
-  if (value === undefined) return;
   try {
-    check(value);
+    if (json !== undefined) checkJsonPayload(wire[field], json);
+    else wire[field] = bsonPayload(wire[field]);
   } catch (refusal) {
     if (!(refusal instanceof PayloadRefusal)) throw refusal;
     const path = refusal.path(field);
