@@ -23,7 +23,7 @@ import {
   type HmbSubscribeParams,
 } from '../session/subscription-cursor';
 import type { HmbOutgoing } from '../protocol/outgoing';
-import { encodeOutgoing, type HmbEncodedOutgoing } from '../protocol/outgoing-wire';
+import { checkOutgoing } from '../protocol/outgoing-wire';
 import { HmbSink } from '../sink/hmb-sink';
 import { HmbPublishingSession } from '../sink/publishing-session';
 import type { HmbSendReceipt } from '../sink/send-receipt';
@@ -306,13 +306,12 @@ export class HmbClient {
   ): Observable<HmbSendResult<T>> {
     return new Observable<HmbSendResult<T>>((subscriber) => {
       let list: readonly HmbOutgoing<T>[];
-      // Every message is checked (encoded) before any is sent, and handed to the sink encoded.
-      let encoded: HmbEncodedOutgoing[];
+      // Every message is checked before any is sent, and handed to the sink as checked.
       try {
         checkSinkOptions(options, 'send');
         list = Array.isArray(messages) ? messages : [messages as HmbOutgoing<T>];
         const format = options.format ?? this.context.format;
-        encoded = list.map((m) => encodeOutgoing(m, format));
+        for (const m of list) checkOutgoing(m, format);
       } catch (error) {
         subscriber.error(error);
         return undefined;
@@ -332,7 +331,7 @@ export class HmbClient {
         () => subscriber.complete(),
         () => undefined,
       );
-      list.forEach((m, i) => sink.nextEncoded(m, encoded[i]!));
+      for (const m of list) sink.nextChecked(m);
       sink.complete();
       return () => {
         results.unsubscribe();

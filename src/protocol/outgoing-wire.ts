@@ -53,15 +53,24 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/** A message checked for a /send body: its wire document, ready for the encoder of its format. */
+export interface HmbCheckedOutgoing {
+  /** The wire document; in BSON its payloads already carry `Long`/`Double` where recorded. */
+  readonly wire: Record<string, unknown>;
+  /** JSON only: the payload holds a value `JSON.stringify` writes differently than the table says (`-0`). */
+  readonly exactJson: boolean;
+}
+
 /**
- * Checks a message to publish the way the server would, and encodes it. Checking first means a
- * bad message is refused with a precise reason before anything is sent, instead of failing a whole
- * batch on the server (where the messages before it would already be stored, notes §8). Payload
- * values (`data`, `gdacs`) are mapped as docs/data-types.md says, or refused with their path.
+ * Checks a message to publish the way the server would, and maps its payload values (`data`,
+ * `gdacs`) as docs/data-types.md says, refusing what the table refuses with its path. Checking
+ * first means a bad message is refused with a precise reason before anything is sent, instead of
+ * failing a whole batch on the server (where the messages before it would already be stored,
+ * notes §8).
  *
  * @throws HmbInvalidMessageError naming what is wrong (and, for a payload value, where).
  */
-export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEncodedOutgoing {
+export function checkOutgoing(message: HmbOutgoing, format: HmbFormat): HmbCheckedOutgoing {
   const wire = outgoingToWire(message, format);
   if (format === 'json') {
     if (message.type === 'EMSC_MSG')
@@ -71,46 +80,71 @@ export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEnco
         { queue: message.queue },
       );
     const check: JsonPayloadCheck = { needsExactWriter: false };
-    checkPayload(message, wire, 'gdacs', (v) => checkJsonPayload(v, check));
-    checkPayload(message, wire, 'data', (v) => checkJsonPayload(v, check));
-    let encoded: string;
-    try {
-      encoded = check.needsExactWriter ? writeExactJson(wire) : JSON.stringify(wire);
-    } catch (cause) {
-      throw new HmbInvalidMessageError(
-        `data cannot be encoded as JSON: ${(cause as Error).message}`,
-        message,
-        { cause, queue: message.queue },
-      );
-    }
-    return { encoded, bytes: utf8Length(encoded) + 8 };
+    if (wire['gdacs'] !== undefined) checkPayload(message, wire, 'gdacs', check);
+    if (wire['data'] !== undefined) checkPayload(message, wire, 'data', check);
+    return { wire, exactJson: check.needsExactWriter };
   }
-  checkPayload(message, wire, 'gdacs', (v) => (wire['gdacs'] = bsonPayload(v)));
-  checkPayload(message, wire, 'data', (v) => (wire['data'] = bsonPayload(v)));
-  let encoded: Uint8Array;
+  if (wire['gdacs'] !== undefined) checkPayload(message, wire, 'gdacs', undefined);
+  if (wire['data'] !== undefined) checkPayload(message, wire, 'data', undefined);
+  return { wire, exactJson: false };
+}
+
+/** The JSON text of a checked message. @throws HmbInvalidMessageError if it cannot be written. */
+export function checkedToJson(message: HmbOutgoing, checked: HmbCheckedOutgoing): string {
   try {
-    encoded = BSON.serialize(wire);
+    return checked.exactJson ? writeExactJson(checked.wire) : JSON.stringify(checked.wire);
   } catch (cause) {
     throw new HmbInvalidMessageError(
-      `data cannot be encoded as BSON: ${(cause as Error).message}`,
+      `data cannot be encoded as JSON: ${(cause as Error).message}`,
       message,
       { cause, queue: message.queue },
     );
   }
+}
+
+/** The refusal of a message js-bson could not serialize. */
+export function bsonRefusal(message: HmbOutgoing, cause: unknown): HmbInvalidMessageError {
+  return new HmbInvalidMessageError(
+    `data cannot be encoded as BSON: ${(cause as Error).message}`,
+    message,
+    { cause, queue: message.queue },
+  );
+}
+
+/**
+ * Checks a message to publish (see {@link checkOutgoing}) and encodes it on its own.
+ *
+ * @throws HmbInvalidMessageError naming what is wrong (and, for a payload value, where).
+ */
+export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEncodedOutgoing {
+  const checked = checkOutgoing(message, format);
+  if (format === 'json') {
+    const encoded = checkedToJson(message, checked);
+    return { encoded, bytes: utf8Length(encoded) + 8 };
+  }
+  let encoded: Uint8Array;
+  try {
+    encoded = BSON.serialize(checked.wire);
+  } catch (cause) {
+    throw bsonRefusal(message, cause);
+  }
   return { encoded, bytes: encoded.length };
 }
 
-/** Runs a payload check on `wire[field]`, turning a refusal into the message's error. */
+/**
+ * Checks `wire[field]`: for JSON (`json` given) against the table, for BSON also mapping it in
+ * place (see {@link bsonPayload}); a refusal becomes the message's error. No closure per call: this
+ * runs for every message a sink accepts and again when its batch is encoded.
+ */
 function checkPayload(
   message: HmbOutgoing,
   wire: Record<string, unknown>,
   field: 'data' | 'gdacs',
-  check: (value: unknown) => void,
+  json: JsonPayloadCheck | undefined,
 ): void {
-  const value = wire[field];
-  if (value === undefined) return;
   try {
-    check(value);
+    if (json !== undefined) checkJsonPayload(wire[field], json);
+    else wire[field] = bsonPayload(wire[field]);
   } catch (refusal) {
     if (!(refusal instanceof PayloadRefusal)) throw refusal;
     const path = refusal.path(field);
@@ -186,28 +220,6 @@ export function outgoingToWire(message: HmbOutgoing, format: HmbFormat): Record<
   }
   if (data !== undefined && data !== null) wire['data'] = data;
   return wire;
-}
-
-/** Joins encoded messages into one /send body: a JSON list `{"0":…}` or BSON documents back to back. */
-export function joinSendBody(
-  parts: readonly HmbEncodedOutgoing[],
-  format: HmbFormat,
-): string | Uint8Array {
-  if (format === 'json') {
-    let out = '{';
-    for (let i = 0; i < parts.length; i++)
-      out += `${i > 0 ? ',' : ''}"${i}":${parts[i]!.encoded as string}`;
-    return `${out}}`;
-  }
-  let total = 0;
-  for (const p of parts) total += p.bytes;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    body.set(p.encoded as Uint8Array, offset);
-    offset += p.bytes;
-  }
-  return body;
 }
 
 /** The keep-alive /send body: a HEARTBEAT is accepted and only refreshes the session (§8). */

@@ -14,12 +14,8 @@ import { isHmbError } from '../errors/hmb-error';
 import { HmbInvalidMessageError } from '../errors/invalid-message-error';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbOutgoing } from '../protocol/outgoing';
-import {
-  encodeOutgoing,
-  heartbeatSendBody,
-  joinSendBody,
-  type HmbEncodedOutgoing,
-} from '../protocol/outgoing-wire';
+import { checkOutgoing, heartbeatSendBody } from '../protocol/outgoing-wire';
+import { encodeSendBatch, type HmbSendBatch } from '../protocol/send-batch';
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
 import { HmbPublishingSession } from './publishing-session';
@@ -41,11 +37,6 @@ export interface HmbSinkSetup {
   readonly defaultMaxAttempts: number;
   /** The client's publishing session, used unless the options ask for a session of the sink's own. */
   readonly shared?: HmbPublishingSession;
-}
-
-interface Pending<T> {
-  readonly message: HmbOutgoing<T>;
-  readonly encoded: HmbEncodedOutgoing;
 }
 
 /**
@@ -72,7 +63,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    * array is cut in bulk now and then, so that sending many small batches from a long queue does
    * not shift the whole array for each one.
    */
-  private queue: Pending<T>[] = [];
+  private queue: HmbOutgoing<T>[] = [];
   private head = 0;
   private readonly resultSubject = new Subject<HmbSendResult<T>>();
   private readonly controller = new AbortController();
@@ -168,9 +159,9 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    */
   next(message: HmbOutgoing<T>): void {
     if (!this.accepting(message)) return;
-    let encoded: HmbEncodedOutgoing;
     try {
-      encoded = encodeOutgoing(message, this.format);
+      // Checked now, encoded when its batch goes out (into the body directly: no copy per message).
+      checkOutgoing(message, this.format);
     } catch (error) {
       const invalid = isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')
         ? (error as HmbInvalidMessageError)
@@ -178,15 +169,15 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       this.refuse(message, invalid);
       return;
     }
-    this.enqueue(message, encoded);
+    this.enqueue(message);
   }
 
   /**
-   * @internal Accepts one message that the caller has already checked and encoded in this sink's
-   * format (`HmbClient.send` checks every message before sending any), so it is not encoded twice.
+   * @internal Accepts one message that the caller has already checked in this sink's format
+   * (`HmbClient.send` checks every message before sending any), so it is not checked twice.
    */
-  nextEncoded(message: HmbOutgoing<T>, encoded: HmbEncodedOutgoing): void {
-    if (this.accepting(message)) this.enqueue(message, encoded);
+  nextChecked(message: HmbOutgoing<T>): void {
+    if (this.accepting(message)) this.enqueue(message);
   }
 
   /** Whether the sink still takes messages; a message it does not take is refused or thrown. */
@@ -209,7 +200,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     return true;
   }
 
-  private enqueue(message: HmbOutgoing<T>, encoded: HmbEncodedOutgoing): void {
+  private enqueue(message: HmbOutgoing<T>): void {
     if (this.pending >= this.maxBuffered) {
       this.refuse(
         message,
@@ -224,7 +215,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       );
       return;
     }
-    this.queue.push({ message, encoded });
+    this.queue.push(message);
     this.schedulePump();
   }
 
@@ -258,7 +249,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (inFlight.length > 0) {
       this.emit({
         kind: 'unknown',
-        messages: inFlight.map((p) => p.message),
+        messages: inFlight,
         error: new HmbClosedError(
           'the sink was aborted while these messages were being sent: the server may have stored them',
         ),
@@ -267,7 +258,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (dropped.length > 0) {
       this.emit({
         kind: 'failed',
-        messages: dropped.map((p) => p.message),
+        messages: dropped,
         error: new HmbClosedError('the sink was aborted before these messages were sent'),
       });
     }
@@ -329,17 +320,20 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     }
   }
 
-  private takeBatch(): Pending<T>[] {
-    let bytes = 0;
-    let count = 0;
-    const available = this.pending;
-    while (count < available && count < this.maxBatchMessages) {
-      const next = this.queue[this.head + count]!.encoded.bytes;
-      if (count > 0 && bytes + next > this.maxBatchBytes) break;
-      bytes += next;
-      count++;
+  private takeBatch(): HmbSendBatch<HmbOutgoing<T>> {
+    const batch = encodeSendBatch(
+      this.queue,
+      this.head,
+      this.queue.length,
+      { maxMessages: this.maxBatchMessages, maxBytes: this.maxBatchBytes },
+      this.format,
+    );
+    // Only a message changed after next() accepted it can fail its check here.
+    if (batch.refused.length > 0) {
+      this.dropSettled(batch.refused.length);
+      for (const { message, error } of batch.refused) this.refuse(message, error);
     }
-    return this.queue.slice(this.head, this.head + count);
+    return batch;
   }
 
   /** Drops the `n` oldest messages (a settled batch). */
@@ -360,21 +354,17 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    * the queue, its result reported. After `abort()` the batch is left to `abort()`, which has
    * reported it already.
    */
-  private sendBatch(batch: Pending<T>[]): Promise<void> {
-    this.batchSize = batch.length;
-    const outgoing = {
-      messages: batch.map((p) => p.message),
-      body: joinSendBody(
-        batch.map((p) => p.encoded),
-        this.format,
-      ),
-    };
+  private sendBatch(batch: HmbSendBatch<HmbOutgoing<T>>): Promise<void> {
+    const { messages, body } = batch;
+    if (messages.length === 0) return Promise.resolve();
+    this.batchSize = messages.length;
+    const outgoing = { messages, body };
     return new Promise((resolve, reject) => {
       sendBatch(outgoing, this.sender)
         .pipe(takeUntil(fromEvent(this.controller.signal, 'abort')))
         .subscribe({
           next: (result) => {
-            this.dropSettled(batch.length);
+            this.dropSettled(messages.length);
             this.emit(result);
           },
           complete: resolve,
