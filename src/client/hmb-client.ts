@@ -11,7 +11,7 @@ import { compileFilter, type HmbFilterPredicate } from '../protocol/filter/index
 import { compileTopicPatterns } from '../protocol/topic-pattern';
 import { batchSourceFor, type HmbReceiveMode } from '../session/batch-source';
 import { parseBusEndpoint } from '../session/bus-endpoint';
-import type { HmbConnectionState } from '../session/connection-state';
+import { ConnectionStateMachine, PROGRESS } from '../session/connection-state-machine';
 import { fromAbortable } from '../session/from-abortable';
 import { getJson } from '../session/get-json';
 import type { HmbEvent } from '../session/hmb-event';
@@ -426,14 +426,14 @@ export class HmbClient {
       const passes = mode === 'events' ? undefined : messagesOnly(options);
       // Whether this subscription holds an open session now, counted in openSubscriptionSessions.
       let holding = false;
-      const emitState = (state: HmbConnectionState): void => {
+      const states = new ConnectionStateMachine((state) => {
         if ((state.type === 'open') !== holding) {
           holding = !holding;
           this.openSubscriptionSessions += holding ? 1 : -1;
         }
         options.onState?.(state);
         if (withStates && !subscriber.closed) subscriber.next({ kind: 'state', state });
-      };
+      });
       const checkFor = this.checkFor();
       const cursor = new SubscriptionCursor(effective, {
         ...(checkFor === undefined ? {} : { checkFor }),
@@ -445,7 +445,6 @@ export class HmbClient {
         heartbeatSec > 0
           ? heartbeatSec * 1500 + DEFAULT_WATCHDOG_GRACE_MS
           : (options.readTimeoutMs ?? 0);
-      let failures = 0;
       const paused = { value: false };
       const source = batchSourceFor(receiveMode, (signal) => this.streamOffered(signal));
       const given = options.retry === undefined ? this.options.retry : options.retry;
@@ -494,8 +493,7 @@ export class HmbClient {
         paused,
         ...(persisted === undefined ? {} : { prepare: load }),
         ...(options.demand === undefined ? {} : { demand: options.demand }),
-        onState: emitState,
-        attempt: () => failures,
+        report: (input) => states.report(input),
         ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
       }).pipe(
         watchdog(
@@ -517,46 +515,38 @@ export class HmbClient {
           : attempts$.pipe(
               retryWithBackoff(retry ?? {}, {
                 onRetry: ({ error: failure, attempt, delayMs }) => {
-                  failures = attempt;
                   // Before the state is told: a session-cap refusal says at once where the
                   // budget went, instead of only "lost" in a loop of slow reconnects.
                   const error = this.explainFailure(failure);
-                  emitState({ type: 'lost', error, attempt });
-                  emitState({ type: 'resuming', error, attempt, delayMs });
+                  states.report({ kind: 'retrying', error, attempt, delayMs });
                 },
                 ...(scheduler === undefined ? {} : { scheduler }),
               }),
             );
 
-      let ended = false;
       const subscription = resilient$.subscribe({
         next: (event) => {
-          failures = 0;
+          states.report(PROGRESS);
           if (passes === undefined || passes(event)) subscriber.next(event);
           if (event.kind === 'message') delivered();
         },
         error: (failure: unknown) => {
-          ended = true;
           const error = this.explainFailure(failure);
           save();
-          emitState({ type: 'closed', error });
+          states.report({ kind: 'ended', error });
           subscriber.error(error);
         },
         complete: () => {
-          ended = true;
           save();
-          emitState({ type: 'closed' });
+          states.report({ kind: 'ended' });
           subscriber.complete();
         },
       });
       return () => {
         subscription.unsubscribe();
         save();
-        if (holding) {
-          holding = false;
-          this.openSubscriptionSessions--;
-        }
-        if (!ended) options.onState?.({ type: 'closed' });
+        // After an end this changes nothing: `closed` was told already.
+        states.report({ kind: 'unsubscribed' });
       };
     });
   }

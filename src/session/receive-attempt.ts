@@ -3,11 +3,11 @@ import { HmbSessionLostError } from '../errors/session-lost-error';
 import { EOF, type HmbFrame } from '../protocol/message';
 import {
   DEFAULT_GAP_HEAL_ATTEMPTS,
-  type HmbConnectionState,
   type HmbGap,
   type HmbHealedEvent,
   type HmbLiveEvent,
 } from './connection-state';
+import type { HmbConnectionInput } from './connection-state-machine';
 import { settleSkip } from './gap-healing';
 import { infoFromWire } from '../protocol/bus-info-wire';
 import { getJson } from './get-json';
@@ -36,10 +36,8 @@ export interface HmbAttemptOptions {
   readonly prepare?: () => PromiseLike<void>;
   /** Read the backlog with `keep: false` first, then reopen live (see `backlogThenLive`). */
   readonly backlog?: { done: boolean };
-  /** Told of `opening` and `open`. */
-  readonly onState?: (state: HmbConnectionState) => void;
-  /** Failures in a row before this attempt, for the state events. */
-  readonly attempt?: () => number;
+  /** Told when an /open starts (`opening`) and when it is acknowledged (`opened`). */
+  readonly report?: (input: HmbConnectionInput) => void;
   /** Flow control: awaited after each batch before reading on (see `HmbSubscribeOptions.demand`). */
   readonly demand?: () => void | PromiseLike<void>;
   /** Set while waiting for `demand`, so the watchdog does not count that silence. */
@@ -71,8 +69,7 @@ export function receiveAttempt(
         if (signal.aborted) return;
       }
       for (;;) {
-        const attempt = options.attempt?.() ?? 0;
-        options.onState?.({ type: 'opening', attempt });
+        options.report?.(OPENING);
         const inBacklog = options.backlog !== undefined && !options.backlog.done;
         const ack = await openSession(
           ctx,
@@ -83,7 +80,7 @@ export function receiveAttempt(
         for (const gap of outcome.gaps) subscriber.next(gap);
         if (outcome.reopen) continue;
         if (await waitedQueuesExist(ctx, cursor, signal)) continue;
-        options.onState?.({ type: 'open', sid: ack.sid, cid: ack.cid, attempt });
+        options.report?.({ kind: 'opened', sid: ack.sid, cid: ack.cid });
 
         // The continuity suffix: the last real message this session received, whether or not
         // it was delivered downstream (duplicates and client-side rejects count too).
@@ -166,6 +163,8 @@ export function receiveAttempt(
     return () => controller.abort(new DOMException('unsubscribed', 'AbortError'));
   });
 }
+
+const OPENING: HmbConnectionInput = { kind: 'opening' };
 
 /**
  * Closes the race between "queue not found" and the ANNOUNCEMENT position of the same /open: a
