@@ -82,7 +82,23 @@ export interface SubscriptionCursorOptions {
    * default false here, on in `HmbClient`.
    */
   readonly healGaps?: boolean;
+  /**
+   * Read the backlog first, every queue with `keep: false`, then, at its EOF, follow in real time
+   * from where it ended (see `HmbSubscribeOptions.backlogThenLive` and {@link HmbSessionStep}).
+   */
+  readonly backlogThenLive?: boolean;
 }
+
+/**
+ * What a receive attempt does next, as {@link SubscriptionCursor.nextStep} decides after each
+ * batch of a session:
+ * - `read`: read the session on;
+ * - `reopen`: open a new session at once, from where the cursor stands (a waited-for queue now
+ *   exists, or a window ended while a queue is still awaited);
+ * - `live`: the backlog is drained; open again at once, now following in real time;
+ * - `eof`: every queue has ended its window: the subscription is complete.
+ */
+export type HmbSessionStep = 'read' | 'reopen' | 'live' | 'eof';
 
 /**
  * The memory of one subscription across sessions: where each queue stands, so that every reopen
@@ -96,10 +112,12 @@ export interface SubscriptionCursorOptions {
 export class SubscriptionCursor {
   /** The client id, once the server has given or confirmed one; reused on every reopen. */
   cid: string | undefined;
-  /** Set when the session must be reopened at once (a waited-for queue now exists). */
-  reopenRequested = false;
   private readonly queues = new Map<string, QueueCursor>();
   private readonly waitForQueues: boolean;
+  /** A NEW_QUEUE announcement in this session named a queue we wait for: reopen after the batch. */
+  private newQueueAnnounced = false;
+  /** Still reading the backlog of a `backlogThenLive` subscription. */
+  private inBacklog: boolean;
 
   constructor(
     private readonly params: HmbSubscribeParams,
@@ -107,6 +125,7 @@ export class SubscriptionCursor {
   ) {
     this.cid = params.cid;
     this.waitForQueues = options.waitForQueues === true;
+    this.inBacklog = options.backlogThenLive === true;
     for (const [name, queueParams] of Object.entries(params.queue)) {
       const resume = options.resumeFrom?.[name];
       this.queues.set(name, {
@@ -174,9 +193,10 @@ export class SubscriptionCursor {
 
   /**
    * The /open parameters for the next session: the user's, with each queue's seq moved to where
-   * the subscription stands, and `keep` overridden when `keepOverride` is given.
+   * the subscription stands, and `keep: false` on every queue while reading a backlog.
    */
-  openParams(keepOverride?: boolean): HmbOpenParams {
+  openParams(): HmbOpenParams {
+    const keepOverride = this.inBacklog ? false : undefined;
     const queue: Record<string, HmbQueueParams> = {};
     for (const [name, q] of this.queues) {
       let p: HmbQueueParams = q.next === undefined ? q.params : { ...q.params, seq: q.next };
@@ -206,7 +226,7 @@ export class SubscriptionCursor {
    */
   applyAck(ack: HmbOpenAck, bus?: string): HmbAckOutcome {
     this.cid = ack.cid;
-    this.reopenRequested = false;
+    this.newQueueAnnounced = false;
     const gaps: HmbRewindGap[] = [];
     let reopen = false;
     for (const [name, q] of this.queues) {
@@ -277,6 +297,22 @@ export class SubscriptionCursor {
   }
 
   /**
+   * Decides what the receive attempt does after a batch of the current session (`sawEof`: the
+   * batch ended with EOF): see {@link HmbSessionStep}. Returning `live` moves the cursor out of
+   * the backlog, so the next /open follows in real time.
+   */
+  nextStep(sawEof: boolean): HmbSessionStep {
+    if (this.newQueueAnnounced) return 'reopen';
+    if (!sawEof) return 'read';
+    if (this.waitingQueues().length > 0) return 'reopen';
+    if (this.inBacklog) {
+      this.inBacklog = false;
+      return 'live';
+    }
+    return 'eof';
+  }
+
+  /**
    * Takes in one message from the server and says whether to deliver it (not a duplicate, passes
    * the client-side check) and whether seqs were skipped before it. A skip on a queue that heals
    * comes back with `heal: true` and the position left where it was: settle it with
@@ -303,7 +339,7 @@ export class SubscriptionCursor {
       const name = (message.data as { name?: unknown } | undefined)?.name;
       const named = typeof name === 'string' ? this.queues.get(name) : undefined;
       if (named !== undefined && !named.internal && (named.waiting || !named.known))
-        this.reopenRequested = true;
+        this.newQueueAnnounced = true;
     }
     if (q.last !== undefined && message.seq <= q.last) return SKIP;
     const expected = q.last !== undefined ? q.last + 1 : q.next;
