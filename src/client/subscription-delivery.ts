@@ -29,7 +29,7 @@ export function routeMessagesAndCallbacks(
 }
 
 /** Tells `onGap` of a gap and `onLive` of the end of the backlog; other events tell nothing. */
-export function tellSubscribeCallbacks(event: HmbEvent, options: HmbSubscribeOptions): void {
+function tellSubscribeCallbacks(event: HmbEvent, options: HmbSubscribeOptions): void {
   if (event.kind === 'gap') options.onGap?.(event);
   else if (event.kind === 'live') options.onLive?.();
 }

@@ -70,8 +70,6 @@ export interface HmbSkipResolution {
 export interface SubscriptionCursorOptions {
   /** Builds a client-side check per queue (topics and filter evaluated again), or none. */
   readonly checkFor?: (queue: string, params: HmbQueueParams) => HmbMessageCheck | undefined;
-  /** Positions to resume from (e.g. loaded from a cursor store): next seq per queue. */
-  readonly resumeFrom?: Readonly<Record<string, number>>;
   /**
    * Wait for queues that do not exist yet instead of failing: listen to ANNOUNCEMENT and reopen
    * when a NEW_QUEUE message names one of them.
@@ -111,7 +109,7 @@ export type HmbSessionStep = 'read' | 'reopen' | 'live' | 'eof';
  */
 export class SubscriptionCursor {
   /** The client id, once the server has given or confirmed one; reused on every reopen. */
-  cid: string | undefined;
+  private cid: string | undefined;
   private readonly queues = new Map<string, QueueCursor>();
   private readonly waitForQueues: boolean;
   /** A NEW_QUEUE announcement in this session named a queue we wait for: reopen after the batch. */
@@ -127,11 +125,10 @@ export class SubscriptionCursor {
     this.waitForQueues = options.waitForQueues === true;
     this.inBacklog = options.backlogThenLive === true;
     for (const [name, queueParams] of Object.entries(params.queue)) {
-      const resume = options.resumeFrom?.[name];
       this.queues.set(name, {
         params: queueParams,
-        next: resume,
-        last: resume === undefined ? undefined : resume - 1,
+        next: undefined,
+        last: undefined,
         detectGaps: detectsGaps(queueParams) && params.cid === undefined,
         known: false,
         waiting: false,
@@ -184,11 +181,6 @@ export class SubscriptionCursor {
   /** Queues not found at the last /open that the subscription is waiting for. */
   waitingQueues(): string[] {
     return [...this.queues].filter(([, q]) => q.waiting).map(([name]) => name);
-  }
-
-  /** The names of the queues the user subscribed to. */
-  queueNames(): string[] {
-    return [...this.queues].filter(([, q]) => !q.internal).map(([name]) => name);
   }
 
   /**
@@ -266,11 +258,12 @@ export class SubscriptionCursor {
         q.next = a.seq;
         q.last = a.seq === 0 ? undefined : a.seq - 1;
       } else if (q.next !== undefined && (a.seq < q.next || q.vanished)) {
-        // The server clamps a seq beyond its counter down to the counter (§6.3): it has fewer
-        // messages than we have seen, so it lost its tail (notes §17.3) and will reuse those seqs
-        // for new messages. What it still holds below the ack is what we delivered already:
-        // go on from the ack, in a new epoch, rather than replay the queue from 0. A queue that
-        // vanished lost everything: all it holds now is new.
+        // The server clamps a seq beyond its counter down to the counter (docs/protocol.md, "What
+        // the client does": server restart without persistence): it has fewer messages than we
+        // have seen, so it lost its tail and will reuse those seqs for new messages. What it still
+        // holds below the ack is what we delivered already: go on from the ack, in a new epoch,
+        // rather than replay the queue from 0. A queue that vanished lost everything: all it
+        // holds now is new.
         const lostFrom = q.vanished ? 0 : a.seq;
         q.epoch++;
         gaps.push({
