@@ -1,5 +1,5 @@
 import { HmbProtocolError } from '../../src/errors/protocol-error';
-import type { HmbMessage } from '../../src/protocol/message';
+import { ANNOUNCEMENT_QUEUE, NEW_QUEUE_TYPE, type HmbMessage } from '../../src/protocol/message';
 import type { HmbOpenAck } from '../../src/protocol/open-params';
 import { SubscriptionCursor } from '../../src/session/subscription-cursor';
 
@@ -114,5 +114,66 @@ describe('subscription cursor: a server that goes backwards', () => {
     cursor.applyAck(ack(2));
     expect(cursor.accept(msg(2)).deliver).toBe(true);
     expect(() => cursor.accept(msg(2))).toThrow(HmbProtocolError);
+  });
+});
+
+describe('subscription cursor: the next step of a receive attempt', () => {
+  const announce = (seq: number, name: string): HmbMessage => ({
+    kind: 'message',
+    type: NEW_QUEUE_TYPE,
+    queue: ANNOUNCEMENT_QUEUE,
+    seq,
+    data: { name },
+  });
+
+  it('cursor step: read on after a batch, end at EOF', () => {
+    const cursor = new SubscriptionCursor({ queue: { Q: { seq: 0, keep: false } } });
+    cursor.applyAck(ack(0));
+    cursor.accept(msg(0));
+    expect(cursor.nextStep(false)).toBe('read');
+    expect(cursor.nextStep(true)).toBe('eof');
+  });
+
+  it('cursor step: backlogThenLive opens with keep:false, goes live once at EOF, then follows with the user keep', () => {
+    const cursor = new SubscriptionCursor(
+      { queue: { Q: { seq: 0, keep: true } } },
+      { backlogThenLive: true },
+    );
+    expect(cursor.openParams().queue?.['Q']).toEqual({ seq: 0, keep: false });
+    cursor.applyAck(ack(0));
+    cursor.accept(msg(0));
+    expect(cursor.nextStep(false)).toBe('read');
+    expect(cursor.nextStep(true)).toBe('live');
+    expect(cursor.openParams().queue?.['Q']).toEqual({ seq: 1, keep: true });
+    cursor.applyAck(ack(1));
+    expect(cursor.nextStep(true)).toBe('eof');
+  });
+
+  it('cursor step: a NEW_QUEUE naming a waited-for queue asks for a reopen after the batch, until the next ack', () => {
+    const cursor = new SubscriptionCursor(
+      { queue: { Q: { seq: -1, keep: false } } },
+      { waitForQueues: true },
+    );
+    cursor.applyAck({
+      sid: 'S',
+      cid: 'c',
+      queue: { Q: { seq: null, error: 'queue not found' }, ANNOUNCEMENT: { seq: 4, error: null } },
+    });
+    expect(cursor.waitingQueues()).toEqual(['Q']);
+    // A window that ends while a queue is awaited opens again rather than ending.
+    expect(cursor.nextStep(true)).toBe('reopen');
+    expect(cursor.accept(announce(4, 'OTHER')).deliver).toBe(false);
+    expect(cursor.nextStep(false)).toBe('read');
+    expect(cursor.accept(announce(5, 'Q')).deliver).toBe(false);
+    expect(cursor.nextStep(false)).toBe('reopen');
+    expect(cursor.openParams().queue?.['Q']).toEqual({ seq: -1, keep: false });
+    cursor.applyAck({
+      sid: 'S2',
+      cid: 'c',
+      queue: { Q: { seq: 0, error: null }, ANNOUNCEMENT: { seq: 6, error: null } },
+    });
+    expect(cursor.waitingQueues()).toEqual([]);
+    expect(cursor.nextStep(false)).toBe('read');
+    expect(cursor.nextStep(true)).toBe('eof');
   });
 });

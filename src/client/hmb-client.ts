@@ -1,8 +1,5 @@
-import { defer, lastValueFrom, Observable, reduce } from 'rxjs';
-import { HmbBadParamError } from '../errors/bad-param-error';
-import { HmbTimeoutError } from '../errors/timeout-error';
+import { defer, lastValueFrom, Observable, reduce, type Subscriber } from 'rxjs';
 import { retryWithBackoff, type HmbRetryConfig } from '../session/retry-with-backoff';
-import { watchdog } from '../session/watchdog';
 import type { HmbFeatures, HmbInfo, HmbStatus } from '../protocol/bus-info';
 import { featuresFromWire, infoFromWire, statusFromWire } from '../protocol/bus-info-wire';
 import type { HmbHeartbeat, HmbMessage } from '../protocol/message';
@@ -12,6 +9,8 @@ import { compileTopicPatterns } from '../protocol/topic-pattern';
 import { batchSourceFor, type HmbReceiveMode } from '../session/batch-source';
 import { parseBusEndpoint } from '../session/bus-endpoint';
 import type { HmbConnectionState } from '../session/connection-state';
+import { ConnectionStateMachine, PROGRESS } from '../session/connection-state-machine';
+import { DemandGate } from '../session/demand-gate';
 import { fromAbortable } from '../session/from-abortable';
 import { getJson } from '../session/get-json';
 import type { HmbEvent } from '../session/hmb-event';
@@ -32,15 +31,20 @@ import { DEFAULT_SINK_ATTEMPTS, type HmbSinkOptions } from '../sink/sink-options
 import { FetchTransport } from '../transport/fetch-transport';
 import type { HmbTransport } from '../transport/transport';
 import {
-  DEFAULT_CURSOR_SAVE_INTERVAL_MS,
-  DEFAULT_HEARTBEAT_SEC,
-  DEFAULT_RECV_ALL_ATTEMPTS,
   DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_WATCHDOG_GRACE_MS,
   type HmbClientOptions,
   type HmbSubscribeOptions,
 } from './client-options';
 import { explainSessionLimit } from './session-budget';
+import { deliverEveryEvent, routeMessagesAndCallbacks } from './subscription-delivery';
+import {
+  planSubscription,
+  type HmbSubscribeMethod,
+  type HmbSubscriptionPlan,
+} from './subscription-plan';
+import { resumeAfterFailures, subscriptionRetry } from './subscription-retry';
+import { deadLinkWatchdog, silenceLimitMs } from './subscription-watchdog';
+import { CursorPersistence } from '../cursor/cursor-persistence';
 import {
   checkClientOptions,
   checkSinkOptions,
@@ -403,162 +407,111 @@ export class HmbClient {
 
   private streamSupport: Promise<boolean> | undefined;
 
+  /**
+   * One subscription, composed from its parts: parameters (`planSubscription`) → cursor (with its
+   * persistence) → attempts (`receiveAttempt`) → watchdog → retry → delivery. Its connection
+   * states come from one {@link ConnectionStateMachine}.
+   */
   private eventStream(
     params: HmbSubscribeParams,
     callOptions: HmbSubscribeOptions,
     mode: 'events' | 'messages',
-    method: 'events' | 'subscribe' | 'recvAll',
+    method: HmbSubscribeMethod,
   ): Observable<HmbEvent> {
     return new Observable<HmbEvent>((subscriber) => {
-      let effective: HmbSubscribeParams;
-      const options: HmbSubscribeOptions = { ...this.options.subscribeDefaults, ...callOptions };
-      const receiveMode = options.transport ?? this.receiveMode;
+      let plan: HmbSubscriptionPlan;
       try {
-        checkSubscribeOptions(callOptions, method);
-        checkSubscribeParams(params, method);
-        effective = this.effectiveParams(params, receiveMode);
+        plan = planSubscription(params, callOptions, method, {
+          options: this.options,
+          receiveMode: this.receiveMode,
+        });
       } catch (error) {
         subscriber.error(error);
         return undefined;
       }
-      const withStates = mode === 'events';
-      // `subscribe` passes on messages (and heartbeats when asked) and reports gaps and `live` to
-      // their callbacks; filtering here rather than with a `filter` operator saves a hop per message.
-      const passes = mode === 'events' ? undefined : messagesOnly(options);
-      // Whether this subscription holds an open session now, counted in openSubscriptionSessions.
-      let holding = false;
-      const emitState = (state: HmbConnectionState): void => {
-        if ((state.type === 'open') !== holding) {
-          holding = !holding;
-          this.openSubscriptionSessions += holding ? 1 : -1;
-        }
-        options.onState?.(state);
-        if (withStates && !subscriber.closed) subscriber.next({ kind: 'state', state });
-      };
-      const checkFor = this.checkFor();
-      const cursor = new SubscriptionCursor(effective, {
-        ...(checkFor === undefined ? {} : { checkFor }),
-        waitForQueues: options.waitForQueues === true,
-        healGaps: options.healGaps !== false,
-      });
-      const heartbeatSec = effective.heartbeat ?? 0;
-      const silenceMs =
-        heartbeatSec > 0
-          ? heartbeatSec * 1500 + DEFAULT_WATCHDOG_GRACE_MS
-          : (options.readTimeoutMs ?? 0);
-      let failures = 0;
-      const paused = { value: false };
-      const source = batchSourceFor(receiveMode, (signal) => this.streamOffered(signal));
-      const given = options.retry === undefined ? this.options.retry : options.retry;
-      // A bounded read must end also when the bus stays down; a live subscription waits for it.
-      const retry: HmbRetryConfig | false | undefined =
-        method === 'recvAll' && given !== false
-          ? { maxAttempts: DEFAULT_RECV_ALL_ATTEMPTS, ...given }
-          : given;
-      const scheduler = options.scheduler;
-
-      const persisted = options.cursor;
-      let loaded: Promise<void> | undefined;
-      const load = (): Promise<void> =>
-        (loaded ??=
-          persisted === undefined
-            ? Promise.resolve()
-            : persisted.store.load(persisted.key).then(
-                (positions) => {
-                  if (positions !== undefined) cursor.resume(positions);
-                },
-                (error: unknown) => persisted.onError?.(error),
-              ));
-      let dirty = false;
-      let saveTimer: ReturnType<typeof setTimeout> | undefined;
-      const save = (): void => {
-        if (saveTimer !== undefined) clearTimeout(saveTimer);
-        saveTimer = undefined;
-        if (persisted === undefined || !dirty) return;
-        dirty = false;
-        persisted.store
-          .save(persisted.key, cursor.positions())
-          .catch((error: unknown) => persisted.onError?.(error));
-      };
-      const delivered = (): void => {
-        if (persisted === undefined) return;
-        dirty = true;
-        if (saveTimer === undefined) {
-          saveTimer = setTimeout(save, persisted.saveIntervalMs ?? DEFAULT_CURSOR_SAVE_INTERVAL_MS);
-        }
-      };
+      const { options } = plan;
+      const states = new ConnectionStateMachine(this.stateListener(options, mode, subscriber));
+      const cursor = this.cursorFor(plan);
+      const persistence =
+        options.cursor === undefined ? undefined : new CursorPersistence(options.cursor, cursor);
+      const flow = new DemandGate(options.demand);
+      const silenceMs = silenceLimitMs(plan.params, options);
+      const events$ = receiveAttempt(this.context, cursor, {
+        source: batchSourceFor(plan.receiveMode, (signal) => this.streamOffered(signal)),
+        flow,
+        ...(persistence === undefined ? {} : { prepare: () => persistence.load() }),
+        report: (input) => states.report(input),
+      }).pipe(
+        deadLinkWatchdog(silenceMs, this.busUrl, () => flow.waiting, options.scheduler),
+        resumeAfterFailures(subscriptionRetry(method, options, this.options.retry), {
+          explain: (error) => this.explainFailure(error),
+          report: (input) => states.report(input),
+          ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+        }),
+      );
+      const deliver =
+        mode === 'events'
+          ? deliverEveryEvent(subscriber)
+          : routeMessagesAndCallbacks(subscriber, options);
 
       // Every operator here is a hop for each message: the cursor store is loaded inside the
-      // attempt (`prepare`), and the failure count is reset by the observer below, not a `tap`.
-      const attempts$ = receiveAttempt(this.context, cursor, {
-        source,
-        paused,
-        ...(persisted === undefined ? {} : { prepare: load }),
-        ...(options.demand === undefined ? {} : { demand: options.demand }),
-        onState: emitState,
-        attempt: () => failures,
-        ...(options.backlogThenLive === true ? { backlog: { done: false } } : {}),
-      }).pipe(
-        watchdog(
-          silenceMs,
-          () =>
-            new HmbTimeoutError(
-              `nothing received for ${silenceMs} ms (dead link?): ${this.busUrl}`,
-              {
-                bus: this.busUrl,
-              },
-            ),
-          scheduler,
-          () => paused.value,
-        ),
-      );
-      const resilient$ =
-        retry === false
-          ? attempts$
-          : attempts$.pipe(
-              retryWithBackoff(retry ?? {}, {
-                onRetry: ({ error: failure, attempt, delayMs }) => {
-                  failures = attempt;
-                  // Before the state is told: a session-cap refusal says at once where the
-                  // budget went, instead of only "lost" in a loop of slow reconnects.
-                  const error = this.explainFailure(failure);
-                  emitState({ type: 'lost', error, attempt });
-                  emitState({ type: 'resuming', error, attempt, delayMs });
-                },
-                ...(scheduler === undefined ? {} : { scheduler }),
-              }),
-            );
-
-      let ended = false;
-      const subscription = resilient$.subscribe({
+      // attempt (`prepare`), and progress, delivery and saving are done by this one observer.
+      const subscription = events$.subscribe({
         next: (event) => {
-          failures = 0;
-          if (passes === undefined || passes(event)) subscriber.next(event);
-          if (event.kind === 'message') delivered();
+          states.report(PROGRESS);
+          deliver(event);
+          if (event.kind === 'message') persistence?.delivered();
         },
         error: (failure: unknown) => {
-          ended = true;
           const error = this.explainFailure(failure);
-          save();
-          emitState({ type: 'closed', error });
+          persistence?.flush();
+          states.report({ kind: 'ended', error });
           subscriber.error(error);
         },
         complete: () => {
-          ended = true;
-          save();
-          emitState({ type: 'closed' });
+          persistence?.flush();
+          states.report({ kind: 'ended' });
           subscriber.complete();
         },
       });
       return () => {
         subscription.unsubscribe();
-        save();
-        if (holding) {
-          holding = false;
-          this.openSubscriptionSessions--;
-        }
-        if (!ended) options.onState?.({ type: 'closed' });
+        persistence?.flush();
+        // After an end this changes nothing: `closed` was told already.
+        states.report({ kind: 'unsubscribed' });
       };
+    });
+  }
+
+  /**
+   * Who hears a subscription's connection states: the session count (for the session-cap
+   * error), the `onState` callback, and, for `events`, the stream itself.
+   */
+  private stateListener(
+    options: HmbSubscribeOptions,
+    mode: 'events' | 'messages',
+    subscriber: Subscriber<HmbEvent>,
+  ): (state: HmbConnectionState) => void {
+    // Whether this subscription holds an open session now, counted in openSubscriptionSessions.
+    let holding = false;
+    return (state) => {
+      if ((state.type === 'open') !== holding) {
+        holding = !holding;
+        this.openSubscriptionSessions += holding ? 1 : -1;
+      }
+      options.onState?.(state);
+      if (mode === 'events' && !subscriber.closed) subscriber.next({ kind: 'state', state });
+    };
+  }
+
+  /** The memory of one subscription across its sessions. */
+  private cursorFor(plan: HmbSubscriptionPlan): SubscriptionCursor {
+    const checkFor = this.checkFor();
+    return new SubscriptionCursor(plan.params, {
+      ...(checkFor === undefined ? {} : { checkFor }),
+      waitForQueues: plan.options.waitForQueues === true,
+      healGaps: plan.options.healGaps !== false,
+      backlogThenLive: plan.options.backlogThenLive === true,
     });
   }
 
@@ -568,23 +521,6 @@ export class HmbClient {
       subscriptions: this.openSubscriptionSessions,
       publishing: this.publisher.current !== undefined,
     });
-  }
-
-  /** The user's parameters (checked already), with the default heartbeat filled in. */
-  private effectiveParams(params: HmbSubscribeParams, mode: HmbReceiveMode): HmbSubscribeParams {
-    for (const name of Object.keys(params.queue)) {
-      if (name.includes('/') && mode !== 'stream') {
-        // The continuity suffix /recv/sid/queue/seq cannot carry such a name (notes §7.3); a
-        // stream needs no suffix (it reconnects by opening a new session).
-        throw new HmbBadParamError(
-          `queue name ${JSON.stringify(name)} contains "/": it cannot be polled, use transport 'stream'`,
-          { queue: name },
-        );
-      }
-    }
-    if (params.heartbeat !== undefined) return params;
-    const heartbeat = this.options.heartbeat ?? DEFAULT_HEARTBEAT_SEC;
-    return heartbeat > 0 ? { ...params, heartbeat } : params;
   }
 
   private checkFor():
@@ -619,26 +555,5 @@ function outgoingOf<T>(type: string, queue: string, data?: T, topic?: string): H
     queue,
     ...(data === undefined ? {} : { data }),
     ...(topic === undefined || topic === null ? {} : { topic }),
-  };
-}
-
-/** What `subscribe` lets through: messages, heartbeats if asked; gaps and `live` go to callbacks. */
-function messagesOnly(options: HmbSubscribeOptions): (event: HmbEvent) => boolean {
-  const keepHeartbeats = options.heartbeats === true;
-  return (event) => {
-    switch (event.kind) {
-      case 'message':
-        return true;
-      case 'heartbeat':
-        return keepHeartbeats;
-      case 'gap':
-        options.onGap?.(event);
-        return false;
-      case 'live':
-        options.onLive?.();
-        return false;
-      default:
-        return false;
-    }
   };
 }

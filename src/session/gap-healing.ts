@@ -11,7 +11,8 @@ import type { HmbSkipResolution, SubscriptionCursor } from './subscription-curso
  * `message.seq`): asks /info for the oldest seq the server still holds of the queue, and lets the
  * cursor either move back to fetch the range again (reopen) or report what is really gone. The
  * original skips a live subscriber that falls a ring behind although its database still holds the
- * messages (notes §17.2); an /open from the first missing seq then delivers them.
+ * messages (docs/protocol.md, "What the client does": gaps; docs/session-lifecycle.md, "Gaps, healed
+ * skips and rewinds"); an /open from the first missing seq then delivers them.
  *
  * @throws a transient failure of /info: the attempt then fails and is retried from the unmoved
  *   position (an /open from there fetches the range too).

@@ -3,11 +3,11 @@ import { HmbSessionLostError } from '../errors/session-lost-error';
 import { EOF, type HmbFrame } from '../protocol/message';
 import {
   DEFAULT_GAP_HEAL_ATTEMPTS,
-  type HmbConnectionState,
   type HmbGap,
   type HmbHealedEvent,
   type HmbLiveEvent,
 } from './connection-state';
+import type { HmbConnectionInput } from './connection-state-machine';
 import { settleSkip } from './gap-healing';
 import { infoFromWire } from '../protocol/bus-info-wire';
 import { getJson } from './get-json';
@@ -15,7 +15,8 @@ import { openSession } from './open-session';
 import { pollBatches } from './poll-batches';
 import type { HmbRecvPosition } from './recv-frames';
 import type { HmbSessionContext } from './session-context';
-import type { SubscriptionCursor } from './subscription-cursor';
+import type { DemandGate } from './demand-gate';
+import type { HmbSessionStep, SubscriptionCursor } from './subscription-cursor';
 
 /** Reads the frames of one open session in batches (long polling, or a /stream response). */
 export type HmbBatchSource = (
@@ -34,16 +35,10 @@ export interface HmbAttemptOptions {
   readonly source?: HmbBatchSource;
   /** Awaited at the start of every attempt (e.g. loading a cursor store); it should cache its result. */
   readonly prepare?: () => PromiseLike<void>;
-  /** Read the backlog with `keep: false` first, then reopen live (see `backlogThenLive`). */
-  readonly backlog?: { done: boolean };
-  /** Told of `opening` and `open`. */
-  readonly onState?: (state: HmbConnectionState) => void;
-  /** Failures in a row before this attempt, for the state events. */
-  readonly attempt?: () => number;
-  /** Flow control: awaited after each batch before reading on (see `HmbSubscribeOptions.demand`). */
-  readonly demand?: () => void | PromiseLike<void>;
-  /** Set while waiting for `demand`, so the watchdog does not count that silence. */
-  readonly paused?: { value: boolean };
+  /** Told when an /open starts (`opening`) and when it is acknowledged (`opened`). */
+  readonly report?: (input: HmbConnectionInput) => void;
+  /** Flow control: asked after each batch before reading on (see `HmbSubscribeOptions.demand`). */
+  readonly flow?: DemandGate;
   /** Tries to fetch a skipped range again (default {@link DEFAULT_GAP_HEAL_ATTEMPTS}). */
   readonly maxGapHealAttempts?: number;
 }
@@ -53,6 +48,10 @@ export interface HmbAttemptOptions {
  * then read it until EOF (complete) or a failure (error). Subscribing starts it; unsubscribing
  * aborts the request in flight at once. The retry layer above re-subscribes after transient
  * failures, and the shared cursor makes the next attempt resume from the last delivered seq.
+ *
+ * Within one attempt, the cursor decides after every batch what comes next
+ * ({@link SubscriptionCursor.nextStep}: read on, reopen, go live, or end); the attempt only acts
+ * on it. A session whose frames end without EOF is lost (an error the retry layer handles).
  */
 export function receiveAttempt(
   ctx: HmbSessionContext,
@@ -65,93 +64,85 @@ export function receiveAttempt(
     const controller = new AbortController();
     const { signal } = controller;
 
+    /**
+     * Reads one open session until the cursor says to leave it; `undefined` when the subscriber
+     * went away meanwhile.
+     */
+    const readSession = async (sid: string): Promise<SessionExit | undefined> => {
+      // The continuity suffix: the last real message this session received, whether or not
+      // it was delivered downstream (duplicates and client-side rejects count too).
+      let position: HmbRecvPosition | undefined;
+      for await (const frames of source(ctx, sid, () => position, signal)) {
+        let sawEof = false;
+        for (const frame of frames) {
+          if (subscriber.closed) return undefined;
+          if (frame.kind === 'message') {
+            // The message itself carries the queue and seq: no object per message for this.
+            position = frame;
+            const { deliver, gap, heal, healed } = cursor.accept(frame);
+            if (heal === true && gap !== undefined) {
+              const settled = await settleSkip(ctx, cursor, gap, frame, maxHealAttempts, signal);
+              if (subscriber.closed) return undefined;
+              for (const event of settled.events) subscriber.next(event);
+              // A skipped range the server still holds: reopen from its first seq.
+              if (settled.reopen) return 'reopen';
+              if (settled.deliver) subscriber.next(frame);
+              continue;
+            }
+            if (gap !== undefined) subscriber.next(gap);
+            if (deliver) subscriber.next(frame);
+            if (healed !== undefined) subscriber.next(healed);
+          } else if (frame.kind === 'heartbeat') {
+            subscriber.next(frame);
+          } else {
+            sawEof = true;
+            break;
+          }
+        }
+        const step = cursor.nextStep(sawEof);
+        if (step !== 'read') return step;
+        // The next poll (or the next chunk of the stream) waits for the consumer: a slow
+        // consumer slows the bus down instead of piling messages up in memory.
+        const wait = options.flow?.ask();
+        if (wait !== undefined) {
+          await wait;
+          if (subscriber.closed) return undefined;
+        }
+      }
+      if (subscriber.closed) return undefined;
+      throw new HmbSessionLostError('the session ended without EOF (server shutting down?)', {
+        bus: ctx.endpoint.busUrl,
+        sid,
+      });
+    };
+
     const run = async (): Promise<void> => {
       if (options.prepare !== undefined) {
         await options.prepare();
         if (signal.aborted) return;
       }
       for (;;) {
-        const attempt = options.attempt?.() ?? 0;
-        options.onState?.({ type: 'opening', attempt });
-        const inBacklog = options.backlog !== undefined && !options.backlog.done;
-        const ack = await openSession(
-          ctx,
-          cursor.openParams(inBacklog ? false : undefined),
-          signal,
-        );
+        options.report?.(OPENING);
+        const ack = await openSession(ctx, cursor.openParams(), signal);
         const outcome = cursor.applyAck(ack, ctx.endpoint.busUrl);
         for (const gap of outcome.gaps) subscriber.next(gap);
         if (outcome.reopen) continue;
         if (await waitedQueuesExist(ctx, cursor, signal)) continue;
-        options.onState?.({ type: 'open', sid: ack.sid, cid: ack.cid, attempt });
-
-        // The continuity suffix: the last real message this session received, whether or not
-        // it was delivered downstream (duplicates and client-side rejects count too).
-        let position: HmbRecvPosition | undefined;
-        let reachedEof = false;
-        // A skipped range the server still holds: reopen from its first seq.
-        let healReopen = false;
-        for await (const frames of source(ctx, ack.sid, () => position, signal)) {
-          for (const frame of frames) {
-            if (subscriber.closed) return;
-            if (frame.kind === 'message') {
-              // The message itself carries the queue and seq: no object per message for this.
-              position = frame;
-              const { deliver, gap, heal, healed } = cursor.accept(frame);
-              if (heal === true && gap !== undefined) {
-                const settled = await settleSkip(ctx, cursor, gap, frame, maxHealAttempts, signal);
-                if (subscriber.closed) return;
-                for (const event of settled.events) subscriber.next(event);
-                if (settled.reopen) {
-                  healReopen = true;
-                  break;
-                }
-                if (settled.deliver) subscriber.next(frame);
-                continue;
-              }
-              if (gap !== undefined) subscriber.next(gap);
-              if (deliver) subscriber.next(frame);
-              if (healed !== undefined) subscriber.next(healed);
-            } else if (frame.kind === 'heartbeat') {
-              subscriber.next(frame);
-            } else {
-              reachedEof = true;
-              break;
-            }
-          }
-          if (reachedEof || healReopen || cursor.reopenRequested) break;
-          const wait = options.demand?.();
-          if (wait !== undefined) {
-            // The next poll (or the next chunk of the stream) waits for the consumer: a slow
-            // consumer slows the bus down instead of piling messages up in memory.
-            if (options.paused !== undefined) options.paused.value = true;
-            try {
-              await wait;
-            } finally {
-              if (options.paused !== undefined) options.paused.value = false;
-            }
-            if (subscriber.closed) return;
-          }
+        options.report?.({ kind: 'opened', sid: ack.sid, cid: ack.cid });
+        switch (await readSession(ack.sid)) {
+          case undefined:
+            return;
+          case 'reopen':
+            continue;
+          case 'live':
+            // The backlog is drained: follow in real time from the next seq of every queue.
+            subscriber.next({ kind: 'live' });
+            continue;
+          case 'eof':
+            subscriber.next(EOF);
+            subscriber.complete();
+            return;
         }
-        if (subscriber.closed) return;
-        if (healReopen) continue;
-        // A waited-for queue now exists, or a window ended while a queue is still awaited.
-        if (cursor.reopenRequested || (reachedEof && cursor.waitingQueues().length > 0)) continue;
-        if (reachedEof && inBacklog && options.backlog !== undefined) {
-          // The backlog is drained: follow in real time from the next seq of every queue.
-          options.backlog.done = true;
-          subscriber.next({ kind: 'live' });
-          continue;
-        }
-        if (!reachedEof) {
-          throw new HmbSessionLostError('the session ended without EOF (server shutting down?)', {
-            bus: ctx.endpoint.busUrl,
-            sid: ack.sid,
-          });
-        }
-        subscriber.next(EOF);
-        subscriber.complete();
-        return;
       }
     };
 
@@ -166,6 +157,10 @@ export function receiveAttempt(
     return () => controller.abort(new DOMException('unsubscribed', 'AbortError'));
   });
 }
+
+/** How the attempt leaves a session: every {@link HmbSessionStep} but reading on. */
+type SessionExit = Exclude<HmbSessionStep, 'read'>;
+const OPENING: HmbConnectionInput = { kind: 'opening' };
 
 /**
  * Closes the race between "queue not found" and the ANNOUNCEMENT position of the same /open: a

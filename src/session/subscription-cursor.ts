@@ -70,8 +70,6 @@ export interface HmbSkipResolution {
 export interface SubscriptionCursorOptions {
   /** Builds a client-side check per queue (topics and filter evaluated again), or none. */
   readonly checkFor?: (queue: string, params: HmbQueueParams) => HmbMessageCheck | undefined;
-  /** Positions to resume from (e.g. loaded from a cursor store): next seq per queue. */
-  readonly resumeFrom?: Readonly<Record<string, number>>;
   /**
    * Wait for queues that do not exist yet instead of failing: listen to ANNOUNCEMENT and reopen
    * when a NEW_QUEUE message names one of them.
@@ -82,7 +80,23 @@ export interface SubscriptionCursorOptions {
    * default false here, on in `HmbClient`.
    */
   readonly healGaps?: boolean;
+  /**
+   * Read the backlog first, every queue with `keep: false`, then, at its EOF, follow in real time
+   * from where it ended (see `HmbSubscribeOptions.backlogThenLive` and {@link HmbSessionStep}).
+   */
+  readonly backlogThenLive?: boolean;
 }
+
+/**
+ * What a receive attempt does next, as {@link SubscriptionCursor.nextStep} decides after each
+ * batch of a session:
+ * - `read`: read the session on;
+ * - `reopen`: open a new session at once, from where the cursor stands (a waited-for queue now
+ *   exists, or a window ended while a queue is still awaited);
+ * - `live`: the backlog is drained; open again at once, now following in real time;
+ * - `eof`: every queue has ended its window: the subscription is complete.
+ */
+export type HmbSessionStep = 'read' | 'reopen' | 'live' | 'eof';
 
 /**
  * The memory of one subscription across sessions: where each queue stands, so that every reopen
@@ -95,11 +109,13 @@ export interface SubscriptionCursorOptions {
  */
 export class SubscriptionCursor {
   /** The client id, once the server has given or confirmed one; reused on every reopen. */
-  cid: string | undefined;
-  /** Set when the session must be reopened at once (a waited-for queue now exists). */
-  reopenRequested = false;
+  private cid: string | undefined;
   private readonly queues = new Map<string, QueueCursor>();
   private readonly waitForQueues: boolean;
+  /** A NEW_QUEUE announcement in this session named a queue we wait for: reopen after the batch. */
+  private newQueueAnnounced = false;
+  /** Still reading the backlog of a `backlogThenLive` subscription. */
+  private inBacklog: boolean;
 
   constructor(
     private readonly params: HmbSubscribeParams,
@@ -107,12 +123,12 @@ export class SubscriptionCursor {
   ) {
     this.cid = params.cid;
     this.waitForQueues = options.waitForQueues === true;
+    this.inBacklog = options.backlogThenLive === true;
     for (const [name, queueParams] of Object.entries(params.queue)) {
-      const resume = options.resumeFrom?.[name];
       this.queues.set(name, {
         params: queueParams,
-        next: resume,
-        last: resume === undefined ? undefined : resume - 1,
+        next: undefined,
+        last: undefined,
         detectGaps: detectsGaps(queueParams) && params.cid === undefined,
         known: false,
         waiting: false,
@@ -167,16 +183,12 @@ export class SubscriptionCursor {
     return [...this.queues].filter(([, q]) => q.waiting).map(([name]) => name);
   }
 
-  /** The names of the queues the user subscribed to. */
-  queueNames(): string[] {
-    return [...this.queues].filter(([, q]) => !q.internal).map(([name]) => name);
-  }
-
   /**
    * The /open parameters for the next session: the user's, with each queue's seq moved to where
-   * the subscription stands, and `keep` overridden when `keepOverride` is given.
+   * the subscription stands, and `keep: false` on every queue while reading a backlog.
    */
-  openParams(keepOverride?: boolean): HmbOpenParams {
+  openParams(): HmbOpenParams {
+    const keepOverride = this.inBacklog ? false : undefined;
     const queue: Record<string, HmbQueueParams> = {};
     for (const [name, q] of this.queues) {
       let p: HmbQueueParams = q.next === undefined ? q.params : { ...q.params, seq: q.next };
@@ -206,7 +218,7 @@ export class SubscriptionCursor {
    */
   applyAck(ack: HmbOpenAck, bus?: string): HmbAckOutcome {
     this.cid = ack.cid;
-    this.reopenRequested = false;
+    this.newQueueAnnounced = false;
     const gaps: HmbRewindGap[] = [];
     let reopen = false;
     for (const [name, q] of this.queues) {
@@ -246,11 +258,12 @@ export class SubscriptionCursor {
         q.next = a.seq;
         q.last = a.seq === 0 ? undefined : a.seq - 1;
       } else if (q.next !== undefined && (a.seq < q.next || q.vanished)) {
-        // The server clamps a seq beyond its counter down to the counter (§6.3): it has fewer
-        // messages than we have seen, so it lost its tail (notes §17.3) and will reuse those seqs
-        // for new messages. What it still holds below the ack is what we delivered already:
-        // go on from the ack, in a new epoch, rather than replay the queue from 0. A queue that
-        // vanished lost everything: all it holds now is new.
+        // The server clamps a seq beyond its counter down to the counter (docs/protocol.md, "What
+        // the client does": server restart without persistence): it has fewer messages than we
+        // have seen, so it lost its tail and will reuse those seqs for new messages. What it still
+        // holds below the ack is what we delivered already: go on from the ack, in a new epoch,
+        // rather than replay the queue from 0. A queue that vanished lost everything: all it
+        // holds now is new.
         const lostFrom = q.vanished ? 0 : a.seq;
         q.epoch++;
         gaps.push({
@@ -274,6 +287,22 @@ export class SubscriptionCursor {
       q.vanished = false;
     }
     return { gaps, reopen };
+  }
+
+  /**
+   * Decides what the receive attempt does after a batch of the current session (`sawEof`: the
+   * batch ended with EOF): see {@link HmbSessionStep}. Returning `live` moves the cursor out of
+   * the backlog, so the next /open follows in real time.
+   */
+  nextStep(sawEof: boolean): HmbSessionStep {
+    if (this.newQueueAnnounced) return 'reopen';
+    if (!sawEof) return 'read';
+    if (this.waitingQueues().length > 0) return 'reopen';
+    if (this.inBacklog) {
+      this.inBacklog = false;
+      return 'live';
+    }
+    return 'eof';
   }
 
   /**
@@ -303,7 +332,7 @@ export class SubscriptionCursor {
       const name = (message.data as { name?: unknown } | undefined)?.name;
       const named = typeof name === 'string' ? this.queues.get(name) : undefined;
       if (named !== undefined && !named.internal && (named.waiting || !named.known))
-        this.reopenRequested = true;
+        this.newQueueAnnounced = true;
     }
     if (q.last !== undefined && message.seq <= q.last) return SKIP;
     const expected = q.last !== undefined ? q.last + 1 : q.next;

@@ -1,0 +1,66 @@
+import { HmbBadParamError } from '../errors/bad-param-error';
+import type { HmbReceiveMode } from '../session/batch-source';
+import type { HmbSubscribeParams } from '../session/subscription-cursor';
+import {
+  DEFAULT_HEARTBEAT_SEC,
+  type HmbClientOptions,
+  type HmbSubscribeOptions,
+} from './client-options';
+import { checkSubscribeOptions, checkSubscribeParams } from './validate-options';
+
+/** The public method a subscription was made with, for error messages and its defaults. */
+export type HmbSubscribeMethod = 'events' | 'subscribe' | 'recvAll';
+
+/** One subscription's parameters and options, checked and with every default filled in. */
+export interface HmbSubscriptionPlan {
+  /** The /open parameters, with the client's default heartbeat when they name none. */
+  readonly params: HmbSubscribeParams;
+  /** The client's `subscribeDefaults` under the call's own options. */
+  readonly options: HmbSubscribeOptions;
+  readonly receiveMode: HmbReceiveMode;
+}
+
+/**
+ * The first part of a subscription: merges the call's options over the client's defaults, checks
+ * parameters and options, and fills in the heartbeat.
+ *
+ * @throws HmbBadParamError for an invalid parameter or option, naming the method.
+ */
+export function planSubscription(
+  params: HmbSubscribeParams,
+  callOptions: HmbSubscribeOptions,
+  method: HmbSubscribeMethod,
+  client: { readonly options: HmbClientOptions; readonly receiveMode: HmbReceiveMode },
+): HmbSubscriptionPlan {
+  const options: HmbSubscribeOptions = { ...client.options.subscribeDefaults, ...callOptions };
+  const receiveMode = options.transport ?? client.receiveMode;
+  checkSubscribeOptions(callOptions, method);
+  checkSubscribeParams(params, method);
+  return {
+    params: withDefaultHeartbeat(params, receiveMode, client.options.heartbeat),
+    options,
+    receiveMode,
+  };
+}
+
+/** The user's parameters (checked already), with the default heartbeat filled in. */
+function withDefaultHeartbeat(
+  params: HmbSubscribeParams,
+  mode: HmbReceiveMode,
+  clientHeartbeat: number | undefined,
+): HmbSubscribeParams {
+  for (const name of Object.keys(params.queue)) {
+    if (name.includes('/') && mode !== 'stream') {
+      // The continuity suffix /recv/sid/queue/seq cannot carry such a name (docs/protocol.md,
+      // "What the client does": queue names with `/`); a stream needs no suffix (it reconnects by
+      // opening a new session).
+      throw new HmbBadParamError(
+        `queue name ${JSON.stringify(name)} contains "/": it cannot be polled, use transport 'stream'`,
+        { queue: name },
+      );
+    }
+  }
+  if (params.heartbeat !== undefined) return params;
+  const heartbeat = clientHeartbeat ?? DEFAULT_HEARTBEAT_SEC;
+  return heartbeat > 0 ? { ...params, heartbeat } : params;
+}
