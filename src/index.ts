@@ -58,7 +58,7 @@ export type {
 } from './session/connection-state';
 export { DEFAULT_GAP_HEAL_ATTEMPTS } from './session/connection-state';
 export type { HmbEvent } from './session/hmb-event';
-export type { HmbSubscribeParams } from './session/subscription-cursor';
+export type { HmbSubscribeParams } from './protocol/open-params';
 
 export {
   retryWithBackoff,

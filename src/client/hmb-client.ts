@@ -16,11 +16,8 @@ import { getJson } from '../session/get-json';
 import type { HmbEvent } from '../session/hmb-event';
 import { receiveAttempt } from '../session/receive-attempt';
 import type { HmbSessionContext } from '../session/session-context';
-import {
-  SubscriptionCursor,
-  type HmbMessageCheck,
-  type HmbSubscribeParams,
-} from '../session/subscription-cursor';
+import { SubscriptionCursor, type HmbMessageCheck } from '../session/subscription-cursor';
+import type { HmbSubscribeParams } from '../protocol/open-params';
 import type { HmbOutgoing } from '../protocol/outgoing';
 import { checkOutgoing } from '../protocol/outgoing-wire';
 import { HmbSink } from '../sink/hmb-sink';

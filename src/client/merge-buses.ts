@@ -15,7 +15,7 @@ import {
 import type { HmbClient } from './hmb-client';
 import type { HmbSubscribeOptions } from './client-options';
 import type { HmbMessage } from '../protocol/message';
-import type { HmbSubscribeParams } from '../session/subscription-cursor';
+import type { HmbSubscribeParams } from '../protocol/open-params';
 import { dedupeBy } from '../operators/dedupe-by';
 import { reorderByTime, type HmbTimeValue } from '../operators/reorder-by-time';
 

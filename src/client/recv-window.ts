@@ -6,7 +6,7 @@ import type { HmbSubscribeOptions } from './client-options';
 import type { HmbInfo } from '../protocol/bus-info';
 import type { HmbMessage } from '../protocol/message';
 import type { HmbQueueParams } from '../protocol/open-params';
-import type { HmbSubscribeParams } from '../session/subscription-cursor';
+import type { HmbSubscribeParams } from '../protocol/open-params';
 
 /**
  * One message of a window read by {@link recvWindow}, with the progress so far.

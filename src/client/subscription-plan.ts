@@ -1,6 +1,6 @@
 import { HmbBadParamError } from '../errors/bad-param-error';
 import type { HmbReceiveMode } from '../session/batch-source';
-import type { HmbSubscribeParams } from '../session/subscription-cursor';
+import type { HmbSubscribeParams } from '../protocol/open-params';
 import {
   DEFAULT_HEARTBEAT_SEC,
   type HmbClientOptions,

@@ -1,7 +1,7 @@
 import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { watchdog } from '../session/watchdog';
-import type { HmbSubscribeParams } from '../session/subscription-cursor';
+import type { HmbSubscribeParams } from '../protocol/open-params';
 import { DEFAULT_WATCHDOG_GRACE_MS, type HmbSubscribeOptions } from './client-options';
 
 /**

@@ -66,3 +66,11 @@ export interface HmbOpenAck {
   /** One entry per requested queue. */
   readonly queue: Readonly<Record<string, HmbOpenQueueAck>>;
 }
+
+/**
+ * What a subscription asks for (`HmbClient.subscribe`, `events`, `recvAll`): /open parameters with
+ * at least one queue.
+ */
+export interface HmbSubscribeParams extends HmbOpenParams {
+  readonly queue: Readonly<Record<string, HmbQueueParams>>;
+}

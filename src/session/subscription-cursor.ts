@@ -3,16 +3,16 @@ import { HmbQueueError } from '../errors/queue-error';
 import { HmbQueueNotFoundError } from '../errors/queue-not-found-error';
 import { HmbSessionLostError } from '../errors/session-lost-error';
 import { ANNOUNCEMENT_QUEUE, NEW_QUEUE_TYPE, type HmbMessage } from '../protocol/message';
-import type { HmbOpenAck, HmbOpenParams, HmbQueueParams } from '../protocol/open-params';
+import type {
+  HmbOpenAck,
+  HmbOpenParams,
+  HmbQueueParams,
+  HmbSubscribeParams,
+} from '../protocol/open-params';
 import type { HmbHealedEvent, HmbLostGap, HmbRewindGap } from './connection-state';
 
 /** The server's per-queue text for a queue that does not exist (yet). */
 export const QUEUE_NOT_FOUND_TEXT = 'queue not found';
-
-/** What a subscription asks for: /open parameters with at least one queue. */
-export interface HmbSubscribeParams extends HmbOpenParams {
-  readonly queue: Readonly<Record<string, HmbQueueParams>>;
-}
 
 /** A client-side check of each delivered message of a queue (see `SubscriptionCursor`). */
 export type HmbMessageCheck = (message: HmbMessage) => boolean;
