@@ -18,7 +18,7 @@ import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
 import { PAD, type PayloadSize } from './lib/payloads';
 import type { Format } from './lib/raw-http';
-import { childArgs, isChildRun, runInChild, sendToParent } from './lib/child-runs';
+import { answerParent, measureInChild } from './lib/child-runs';
 import { ReplayTransport } from './lib/replay-transport';
 import { writeResults } from './lib/results';
 import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
@@ -117,19 +117,8 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
   return records;
 }
 
-/** Runs one configuration in a child process, so that no other one shapes the JIT's choices. */
-function inChild(c: Config, runs: number): Promise<RunRecord<Row>[]> {
-  // For `node --cpu-prof`, which a child would not inherit: pick one configuration with the filter.
-  if (process.env['BENCH_IN_PROCESS'] === '1') return measureConfig(c, runs);
-  return runInChild<Row>(__filename, [JSON.stringify(c), String(runs)]);
-}
-
 async function main(): Promise<void> {
-  if (isChildRun()) {
-    const [config, runs] = childArgs();
-    sendToParent(await measureConfig(JSON.parse(config!) as Config, Number(runs)));
-    return;
-  }
+  if (await answerParent(measureConfig)) return;
   const machine = machineInfo();
   console.log(
     `client CPU, ${int(N)} messages from memory, each configuration in a process of its own; ${machineLine(machine)}`,
@@ -144,7 +133,8 @@ async function main(): Promise<void> {
       }
   const runs = runCount();
   const records: RunRecord<Row>[] = [];
-  for (const c of configs) records.push(...(await inChild(c, runs)));
+  for (const c of configs)
+    records.push(...(await measureInChild(__filename, c, runs, measureConfig)));
   const rows = medianRows(records, (r) => `${r.config}|${r.reader}`, 'cpuUsPerMsg');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.reader}`);
   const table = configs.map((c) => {

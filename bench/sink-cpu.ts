@@ -16,7 +16,7 @@ import type {
   HmbTransportRequest,
   HmbTransportResponse,
 } from '../src/transport/transport';
-import { childArgs, isChildRun, runInChild, sendToParent } from './lib/child-runs';
+import { answerParent, measureInChild } from './lib/child-runs';
 import { gc } from './lib/gc';
 import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
@@ -137,17 +137,8 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
   return records;
 }
 
-function inChild(c: Config, runs: number): Promise<RunRecord<Row>[]> {
-  if (process.env['BENCH_IN_PROCESS'] === '1') return measureConfig(c, runs);
-  return runInChild<Row>(__filename, [JSON.stringify(c), String(runs)]);
-}
-
 async function main(): Promise<void> {
-  if (isChildRun()) {
-    const [config, runs] = childArgs();
-    sendToParent(await measureConfig(JSON.parse(config!) as Config, Number(runs)));
-    return;
-  }
+  if (await answerParent(measureConfig)) return;
   const machine = machineInfo();
   console.log(
     `sink CPU, ${int(N)} small messages to a transport that accepts from memory, each configuration in a process of its own; ${machineLine(machine)}`,
@@ -160,7 +151,8 @@ async function main(): Promise<void> {
     }
   const runs = runCount(5);
   const records: RunRecord<Row>[] = [];
-  for (const c of configs) records.push(...(await inChild(c, runs)));
+  for (const c of configs)
+    records.push(...(await measureInChild(__filename, c, runs, measureConfig)));
   const rows = medianRows(records, (r) => `${r.config}|${r.sender}`, 'cpuUsPerMsg');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.sender}`);
   const table = configs.map((c) => {

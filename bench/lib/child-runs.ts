@@ -37,3 +37,32 @@ export function runInChild<R>(file: string, args: readonly string[]): Promise<Ru
 export function sendToParent<R>(records: RunRecord<R>[]): void {
   process.send!(records, () => process.exit(0));
 }
+
+/**
+ * One configuration's runs measured in a process of its own: `file` (the calling benchmark) is
+ * started again with the configuration as JSON, and {@link answerParent} there measures it. With
+ * `BENCH_IN_PROCESS=1` it is measured here instead, for `node --cpu-prof`, which a child would not
+ * inherit (pick one configuration with the benchmark's filter).
+ */
+export function measureInChild<C, R>(
+  file: string,
+  config: C,
+  runs: number,
+  measureConfig: (config: C, runs: number) => Promise<RunRecord<R>[]>,
+): Promise<RunRecord<R>[]> {
+  if (process.env['BENCH_IN_PROCESS'] === '1') return measureConfig(config, runs);
+  return runInChild<R>(file, [JSON.stringify(config), String(runs)]);
+}
+
+/**
+ * In a child started by {@link measureInChild}: measures the configuration it was given, hands the
+ * records to the parent and returns `true`. In the parent it does nothing and returns `false`.
+ */
+export async function answerParent<C, R>(
+  measureConfig: (config: C, runs: number) => Promise<RunRecord<R>[]>,
+): Promise<boolean> {
+  if (!isChildRun()) return false;
+  const [config, runs] = childArgs();
+  sendToParent(await measureConfig(JSON.parse(config!) as C, Number(runs)));
+  return true;
+}
