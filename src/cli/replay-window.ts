@@ -21,7 +21,7 @@ export interface ReplayWindow {
  *
  * Seqs are inclusive at both ends (`--to` is the protocol's `endseq`). A time bound becomes
  * `starttime`/`endtime`, and a time window still needs a start seq, because a time window does
- * not move the start position (notes §6.7, §16.3): the queue's `startseq` from /info, or 0.
+ * not move the start position (docs/protocol.md §6 and §15.4 and §16): the queue's `startseq` from /info, or 0.
  * Without `--from` the window starts at the oldest message the server holds; without `--to` it
  * ends with the newest one at the time of the request.
  *

@@ -25,7 +25,7 @@ export interface HmbShareSubscriptionOptions {
 /**
  * Serves many subscribers from one subscription to the source: with an hmb-rx subscription, one
  * HMB session instead of one per subscriber. The server caps sessions per client address and per
- * bus (10 by default, notes §9), and idle sessions count until they are swept minutes later, so a
+ * bus (10 by default, docs/protocol.md §9), and idle sessions count until they are swept minutes later, so a
  * page whose components each subscribe on their own, or that resubscribes on every navigation,
  * soon runs into `503 maximum number of sessions per IP exceeded` or evicts its own sessions.
  *

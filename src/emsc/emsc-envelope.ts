@@ -3,7 +3,7 @@ import { HmbEmscError, type HmbEmscProblem } from '../errors/emsc-error';
 import type { HmbErrorOptions } from '../errors/hmb-error';
 import { inflateZlib } from './zlib-streams';
 
-// The envelope of EMSC's Python `hmb_client` (EmscHmbPublisher / EmscHmbListener), notes §17.5:
+// The envelope of EMSC's Python `hmb_client` (EmscHmbPublisher / EmscHmbListener), docs/emsc.md:
 // `data` = { _header: { creationtime, author, agency, metadata? }, _type?, … } on messages of
 // type EMSC_MSG. See docs/emsc.md.
 
@@ -149,7 +149,7 @@ function contentBytes(content: unknown, fail: Fail): Uint8Array {
     return binary.buffer.subarray(0, binary.position);
   }
   if (typeof content === 'string') {
-    // The original renders binary as base64 for JSON sessions (notes §14).
+    // The original renders binary as base64 for JSON sessions (docs/protocol.md §14).
     if (/^[A-Za-z0-9+/]*={0,2}$/.test(content) && content.length % 4 === 0)
       return ByteUtils.fromBase64(content);
   }

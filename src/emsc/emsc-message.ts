@@ -29,7 +29,7 @@ export interface HmbEmscMessageOptions {
 
 /**
  * Builds the message EMSC's `EmscHmbPublisher.send` / `send_str` / `send_bin` / `send_file` build
- * (notes §17.5): type `EMSC_MSG`, `data` with a `_header` and the payload, content zlib-compressed
+ * (docs/emsc.md): type `EMSC_MSG`, `data` with a `_header` and the payload, content zlib-compressed
  * (RFC 1950) when `compress` is on. EMSC's listener decodes it; send it through a BSON client (the
  * envelope holds binary and a datetime, which a JSON sink refuses). Async because compression is.
  *

@@ -17,7 +17,7 @@ export interface HmbEmscErrorOptions extends HmbErrorOptions {
 }
 
 /**
- * An EMSC message envelope (`EMSC_MSG`, notes §17.5) could not be read or built: a message of
+ * An EMSC message envelope (`EMSC_MSG`, docs/emsc.md) could not be read or built: a message of
  * another type, a missing or malformed `_header`, an unknown `_type`, a field of the wrong type,
  * content that is not zlib data, or text in an encoding that cannot be decoded. `problem` says
  * which; `queue` and `seq` name the message when there is one.

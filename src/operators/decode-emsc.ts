@@ -25,7 +25,7 @@ export interface HmbDecodeEmscOptions {
 }
 
 /**
- * Turns `EMSC_MSG` messages (EMSC's Python `hmb_client` envelope, notes §17.5) into
+ * Turns `EMSC_MSG` messages (EMSC's Python `hmb_client` envelope, docs/emsc.md) into
  * `{ header, payload, message }`: the header (creation time, author, agency, metadata) and the
  * payload as a dict, a text with its encoding, bytes, or a file `{ file, content }`, zlib content
  * inflated (with the Compression Streams API, in Node and browsers). Order is kept. A message of

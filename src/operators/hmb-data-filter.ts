@@ -1,6 +1,6 @@
 /**
  * A scalar a filter can compare against. Documents are never compared (the server reads a
- * document on the right-hand side as operators) and arrays never equal anything (notes §16.10).
+ * document on the right-hand side as operators) and arrays never equal anything (docs/protocol.md §15.4 and §16).
  */
 type Comparable = string | number | boolean | null;
 

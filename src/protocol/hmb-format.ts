@@ -3,7 +3,7 @@ export type HmbFormat = 'json' | 'bson';
 
 /**
  * The exact Content-Type that makes the server read a body as JSON. Anything else, including
- * `application/json; charset=utf-8`, is read as BSON (notes §6.1), so this string must not change.
+ * `application/json; charset=utf-8`, is read as BSON (docs/protocol.md §6), so this string must not change.
  */
 export const JSON_CONTENT_TYPE = 'application/json';
 /** The Content-Type for BSON bodies. */

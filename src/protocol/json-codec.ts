@@ -5,7 +5,7 @@ import { frameFromWire } from './wire-message';
 /**
  * Decodes a complete JSON /recv body: one object whose keys count from `"0"`, each value a message
  * (`{"0":{…},"1":{…}}`). An empty body is not valid JSON; callers treat it as "no messages, the
- * server is shutting down" before calling this (notes §10.1).
+ * server is shutting down" before calling this (docs/protocol.md §10).
  *
  * @throws HmbDecodeError when the body is not such an object.
  */

@@ -12,7 +12,7 @@ import { isValidTopicPattern } from './topic-pattern';
  *
  * Checks happen here, before anything is sent, for what the original server handles badly: a
  * queue given as `null` or an empty topic pattern crash its handler (the connection is dropped
- * without an answer, notes §6.2), a seq stored as a BSON double is refused, and times must be
+ * without an answer, docs/protocol.md §6), a seq stored as a BSON double is refused, and times must be
  * strings with a `Z`.
  *
  * @throws HmbBadParamError naming the offending parameter.

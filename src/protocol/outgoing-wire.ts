@@ -66,7 +66,7 @@ export interface HmbCheckedOutgoing {
  * `gdacs`) as docs/data-types.md says, refusing what the table refuses with its path. Checking
  * first means a bad message is refused with a precise reason before anything is sent, instead of
  * failing a whole batch on the server (where the messages before it would already be stored,
- * notes §8).
+ * docs/protocol.md §8).
  *
  * @throws HmbInvalidMessageError naming what is wrong (and, for a payload value, where).
  */

@@ -189,7 +189,7 @@ export function checkJsonPayload(value: unknown, check: JsonPayloadCheck, depth 
 
 /**
  * Writes a checked payload as JSON the way the table says where `JSON.stringify` would not: `-0`
- * stays `-0` (the server keeps it, notes §14). Only used for payloads that hold such a value.
+ * stays `-0` (the server keeps it, docs/protocol.md §14). Only used for payloads that hold such a value.
  */
 export function writeExactJson(value: unknown): string {
   if (typeof value === 'number') return value === 0 && 1 / value < 0 ? '-0' : JSON.stringify(value);

@@ -12,7 +12,7 @@ export const SESSION_LIMIT_TEXT = 'maximum number of sessions per IP exceeded';
 
 /**
  * Classifies a non-success HTTP answer into the typed error a user can act on. The server's error
- * texts are stable (notes §1, §9, §10.3), so they are matched exactly.
+ * texts are stable (docs/protocol.md §1, §9, §10), so they are matched exactly.
  *
  * `badRequestIsParam`: a `400` to /open or /send means the request itself was wrong (no retry can
  * fix it); elsewhere an unexpected `400` is reported as plain HTTP.

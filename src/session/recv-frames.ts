@@ -14,7 +14,7 @@ export interface HmbRecvPosition {
 /**
  * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer, or `null`
  * for an empty `200` (the server answers blocked polls that way when it shuts down: "no messages,
- * reconnect", notes §10.1).
+ * reconnect", docs/protocol.md §10).
  *
  * `after` must be the last real message this session received (HEARTBEAT and EOF do not count);
  * the server refuses anything else with `400 invalid session` and never rolls back (§10.3).
