@@ -18,7 +18,7 @@ import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
 import { PAD, type PayloadSize } from './lib/payloads';
 import type { Format } from './lib/raw-http';
-import { answerParent, measureInChild } from './lib/child-runs';
+import { answerParent, measureEachInChild } from './lib/child-runs';
 import { ReplayTransport } from './lib/replay-transport';
 import { writeResults } from './lib/results';
 import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
@@ -132,9 +132,7 @@ async function main(): Promise<void> {
           configs.push({ config, transport, format, size });
       }
   const runs = runCount();
-  const records: RunRecord<Row>[] = [];
-  for (const c of configs)
-    records.push(...(await measureInChild(__filename, c, runs, measureConfig)));
+  const records = await measureEachInChild(__filename, configs, runs, measureConfig);
   const rows = medianRows(records, (r) => `${r.config}|${r.reader}`, 'cpuUsPerMsg');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.reader}`);
   const table = configs.map((c) => {

@@ -16,7 +16,7 @@ import type {
   HmbTransportRequest,
   HmbTransportResponse,
 } from '../src/transport/transport';
-import { answerParent, measureInChild } from './lib/child-runs';
+import { answerParent, measureEachInChild } from './lib/child-runs';
 import { gc } from './lib/gc';
 import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
@@ -150,9 +150,7 @@ async function main(): Promise<void> {
       if (FILTER === undefined || config.includes(FILTER)) configs.push({ config, format, batch });
     }
   const runs = runCount(5);
-  const records: RunRecord<Row>[] = [];
-  for (const c of configs)
-    records.push(...(await measureInChild(__filename, c, runs, measureConfig)));
+  const records = await measureEachInChild(__filename, configs, runs, measureConfig);
   const rows = medianRows(records, (r) => `${r.config}|${r.sender}`, 'cpuUsPerMsg');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.sender}`);
   const table = configs.map((c) => {

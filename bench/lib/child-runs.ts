@@ -54,6 +54,18 @@ export function measureInChild<C, R>(
   return runInChild<R>(file, [JSON.stringify(config), String(runs)]);
 }
 
+/** Every configuration measured in a process of its own ({@link measureInChild}), one after the other. */
+export async function measureEachInChild<C, R>(
+  file: string,
+  configs: readonly C[],
+  runs: number,
+  measureConfig: (config: C, runs: number) => Promise<RunRecord<R>[]>,
+): Promise<RunRecord<R>[]> {
+  const records: RunRecord<R>[] = [];
+  for (const c of configs) records.push(...(await measureInChild(file, c, runs, measureConfig)));
+  return records;
+}
+
 /**
  * In a child started by {@link measureInChild}: measures the configuration it was given, hands the
  * records to the parent and returns `true`. In the parent it does nothing and returns `false`.
