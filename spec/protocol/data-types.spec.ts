@@ -16,7 +16,7 @@ import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbInvalidMessageError } from '../../src/errors/invalid-message-error';
 import { bsonNumberType } from '../../src/protocol/bson-number-types';
-import { encodeOutgoing } from '../../src/protocol/outgoing-wire';
+import { encodeOne } from '../helpers/encode-one';
 import type { HmbFormat } from '../../src/protocol/hmb-format';
 import { publish } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
@@ -458,7 +458,7 @@ describe('data types: refused values name the message and the path', () => {
 
   function refusal(data: unknown, format: HmbFormat): HmbInvalidMessageError {
     try {
-      encodeOutgoing({ type: 'ALERT', queue: 'Q', data }, format);
+      encodeOne({ type: 'ALERT', queue: 'Q', data }, format);
     } catch (error) {
       expect(isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')).toBe(true);
       return error as HmbInvalidMessageError;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbFormat } from '../../src/protocol/hmb-format';
 import type { HmbOutgoing } from '../../src/protocol/outgoing';
-import { encodeOutgoing } from '../../src/protocol/outgoing-wire';
+import { encodeOne } from '../helpers/encode-one';
 import { encodeSendBatch } from '../../src/protocol/send-batch';
 
 // A /send body built in one pass must be exactly the messages' own encodings joined, and must keep
@@ -27,7 +27,7 @@ function bodyBytes(body: string | Uint8Array): number {
 
 /** The body joined from one encoding per message, as the sink built it before. */
 function joined(messages: readonly HmbOutgoing[], format: HmbFormat): string | Uint8Array {
-  const parts = messages.map((m) => encodeOutgoing(m, format).encoded);
+  const parts = messages.map((m) => encodeOne(m, format));
   if (format === 'json') return `{${parts.map((p, i) => `"${i}":${p as string}`).join(',')}}`;
   return Buffer.concat(parts as Uint8Array[]);
 }
@@ -112,6 +112,6 @@ describe('protocol: one-pass BSON bodies', () => {
     const data = BSON.deserialize(BSON.serialize({ big: Long.fromNumber(7) }));
     const message: HmbOutgoing = { type: 'T', queue: 'Q', data };
     const batch = encodeSendBatch([message], 0, 1, { maxMessages: 10, maxBytes: 1_000 }, 'bson');
-    expect(batch.body).toEqual(encodeOutgoing(message, 'bson').encoded);
+    expect(batch.body).toEqual(encodeOne(message, 'bson'));
   });
 });

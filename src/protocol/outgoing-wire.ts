@@ -17,14 +17,6 @@ import { TOPIC_PATTERN } from './topic-pattern';
 /** Types the server refuses on /send (HEARTBEAT is accepted only as a keep-alive, never published). */
 export const RESERVED_TYPES: readonly string[] = [HEARTBEAT_TYPE, EOF_TYPE, NEW_QUEUE_TYPE];
 
-/** One message ready for a /send body: its encoded form and size. */
-export interface HmbEncodedOutgoing {
-  /** JSON text of the message (format json) or its BSON document bytes (format bson). */
-  readonly encoded: string | Uint8Array;
-  /** Bytes it adds to a /send body. */
-  readonly bytes: number;
-}
-
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
@@ -109,26 +101,6 @@ export function bsonRefusal(message: HmbOutgoing, cause: unknown): HmbInvalidMes
     message,
     { cause, queue: message.queue },
   );
-}
-
-/**
- * Checks a message to publish (see {@link checkOutgoing}) and encodes it on its own.
- *
- * @throws HmbInvalidMessageError naming what is wrong (and, for a payload value, where).
- */
-export function encodeOutgoing(message: HmbOutgoing, format: HmbFormat): HmbEncodedOutgoing {
-  const checked = checkOutgoing(message, format);
-  if (format === 'json') {
-    const encoded = checkedToJson(message, checked);
-    return { encoded, bytes: utf8Length(encoded) + 8 };
-  }
-  let encoded: Uint8Array;
-  try {
-    encoded = BSON.serialize(checked.wire);
-  } catch (cause) {
-    throw bsonRefusal(message, cause);
-  }
-  return { encoded, bytes: encoded.length };
 }
 
 /**
