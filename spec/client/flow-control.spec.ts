@@ -1,13 +1,18 @@
+import type { Subscription } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import type { HmbConnectionState } from '../../src/session/connection-state';
-import { sleep } from '../helpers/collect';
+import { collect, sleep } from '../helpers/collect';
 import { numbered, publish } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 
 let bus: TestBus;
 let client: HmbClient;
+let sub: Subscription | undefined;
 
 afterEach(async () => {
+  // A failed expectation must not leave a subscription running into the next suite.
+  sub?.unsubscribe();
+  sub = undefined;
   await client?.close();
   await bus?.close();
 });
@@ -20,13 +25,17 @@ describe.each(['poll', 'stream'] as const)('client flow control (%s)', (transpor
     let release!: () => void;
     let gate: Promise<void> | undefined = new Promise<void>((r) => (release = r));
     const states: HmbConnectionState['type'][] = [];
-    const received: number[] = [];
-    const sub = client
-      .subscribe(
+    const collector = collect(
+      client.subscribe(
         { queue: { Q: { seq: 0 } }, heartbeat: 1, recv_limit: 4 },
         { transport, demand: () => gate, onState: (s) => states.push(s.type) },
-      )
-      .subscribe((m) => received.push(m.seq));
+      ),
+    );
+    sub = collector.subscription;
+    const received = collector.messages;
+    // The first answer arrives, then the gate holds the reading; how long the first answer takes
+    // depends on the machine's load, so wait for it rather than for a fixed time.
+    await collector.until(1, 10_000);
     await sleep(300);
     const whilePaused = received.length;
     expect(whilePaused).toBeGreaterThan(0);
@@ -37,8 +46,8 @@ describe.each(['poll', 'stream'] as const)('client flow control (%s)', (transpor
     expect(states).toEqual(['opening', 'open']);
     gate = undefined;
     release();
-    for (let i = 0; i < 50 && received.length < 2000; i++) await sleep(100);
-    sub.unsubscribe();
-    expect(received).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-  }, 20_000);
+    await collector.until(2000, 10_000);
+    expect(collector.error()).toBeUndefined();
+    expect(received.map((m) => m.seq)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  }, 30_000);
 });
