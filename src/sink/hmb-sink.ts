@@ -30,6 +30,7 @@ import {
   type HmbSinkOptions,
 } from './sink-options';
 import { unrefScheduler } from './unref-scheduler';
+import { afterIo } from './after-io';
 
 /** @internal What `HmbClient` gives a sink besides the user's options. */
 export interface HmbSinkSetup {
@@ -307,9 +308,19 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     this.pumping = true;
     this.stopKeepAlive();
     try {
-      while (this.pending > 0 && !this.controller.signal.aborted) {
-        const batch = this.takeBatch();
-        await this.sendBatch(batch);
+      let batch = this.settleRefusals(this.encodeFrom(this.head));
+      while (!this.controller.signal.aborted && (batch.messages.length > 0 || this.pending > 0)) {
+        if (batch.messages.length === 0) {
+          batch = this.settleRefusals(this.encodeFrom(this.head));
+          continue;
+        }
+        const sending = this.sendBatch(batch);
+        const ahead = await this.encodeAhead(sending, batch.messages.length);
+        await sending;
+        batch =
+          ahead !== undefined && this.stillNext(ahead)
+            ? this.settleRefusals(ahead)
+            : this.settleRefusals(this.encodeFrom(this.head));
       }
     } finally {
       this.pumping = false;
@@ -320,15 +331,52 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     }
   }
 
-  private takeBatch(): HmbSendBatch<HmbOutgoing<T>> {
-    const batch = encodeSendBatch(
+  /**
+   * While a batch is on the wire, encodes the one after it, so that the bus stores one batch while
+   * the client encodes the next (a sender that encodes only after each answer leaves one of them
+   * idle at any time). Only a full batch is encoded ahead: messages that arrive during the request
+   * then still join the next batch rather than a smaller one. It waits for the I/O phase first, so
+   * that the request is on its socket before the encoding takes the thread.
+   */
+  private async encodeAhead(
+    sending: Promise<void>,
+    inFlight: number,
+  ): Promise<HmbSendBatch<HmbOutgoing<T>> | undefined> {
+    if (this.pending - inFlight < this.maxBatchMessages) return undefined;
+    const onTheWire = await Promise.race([
+      sending.then(
+        () => false,
+        () => false,
+      ),
+      afterIo().then(() => true),
+    ]);
+    if (!onTheWire || this.controller.signal.aborted) return undefined;
+    if (this.pending - inFlight < this.maxBatchMessages) return undefined;
+    return this.encodeFrom(this.head + inFlight);
+  }
+
+  /** Whether a batch encoded ahead still starts where the queue's unsettled messages now start. */
+  private stillNext(batch: HmbSendBatch<HmbOutgoing<T>>): boolean {
+    const first = batch.refused[0]?.message ?? batch.messages[0];
+    return first !== undefined && this.queue[this.head] === first;
+  }
+
+  /** Encodes the next batch from `queue[start…]`. */
+  private encodeFrom(start: number): HmbSendBatch<HmbOutgoing<T>> {
+    return encodeSendBatch(
       this.queue,
-      this.head,
+      start,
       this.queue.length,
       { maxMessages: this.maxBatchMessages, maxBytes: this.maxBatchBytes },
       this.format,
     );
-    // Only a message changed after next() accepted it can fail its check here.
+  }
+
+  /**
+   * Reports the messages at the head of a batch that failed their check as it was encoded (only a
+   * message changed after next() accepted it can), and removes them: they settle before the batch.
+   */
+  private settleRefusals(batch: HmbSendBatch<HmbOutgoing<T>>): HmbSendBatch<HmbOutgoing<T>> {
     if (batch.refused.length > 0) {
       this.dropSettled(batch.refused.length);
       for (const { message, error } of batch.refused) this.refuse(message, error);
