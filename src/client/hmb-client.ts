@@ -1,4 +1,4 @@
-import { defer, lastValueFrom, Observable, reduce, type Subscriber } from 'rxjs';
+import { asyncScheduler, defer, lastValueFrom, Observable, reduce, type Subscriber } from 'rxjs';
 import { retryWithBackoff, type HmbRetryConfig } from '../session/retry-with-backoff';
 import type { HmbFeatures, HmbInfo, HmbStatus } from '../protocol/bus-info';
 import { featuresFromWire, infoFromWire, statusFromWire } from '../protocol/bus-info-wire';
@@ -21,6 +21,9 @@ import type { HmbSubscribeParams } from '../protocol/open-params';
 import type { HmbOutgoing } from '../protocol/outgoing';
 import { checkOutgoing } from '../protocol/outgoing-wire';
 import { HmbSink } from '../sink/hmb-sink';
+import { encodeAsOneBatch } from '../sink/encode-as-one-batch';
+import { sendBatch, type HmbBatchSender } from '../sink/send-batch';
+import type { HmbSendBatch } from '../protocol/send-batch';
 import { HmbPublishingSession } from '../sink/publishing-session';
 import type { HmbSendReceipt } from '../sink/send-receipt';
 import type { HmbSendResult } from '../sink/send-result';
@@ -307,16 +310,29 @@ export class HmbClient {
   ): Observable<HmbSendResult<T>> {
     return new Observable<HmbSendResult<T>>((subscriber) => {
       let list: readonly HmbOutgoing<T>[];
-      // Every message is checked before any is sent, and handed to the sink as checked.
+      let whole: HmbSendBatch<HmbOutgoing<T>> | undefined;
+      // Every message is checked before any is sent.
       try {
         checkSinkOptions(options, 'send');
         list = Array.isArray(messages) ? messages : [messages as HmbOutgoing<T>];
         const format = options.format ?? this.context.format;
-        for (const m of list) checkOutgoing(m, format);
+        whole = encodeAsOneBatch(list, format, options);
+        if (whole === undefined) for (const m of list) checkOutgoing(m, format);
       } catch (error) {
         subscriber.error(error);
         return undefined;
       }
+      if (whole !== undefined) {
+        // The common case (one message, or a few): checked and encoded in one pass, one /send on
+        // the publishing session with the sink's retries, and no sink to set up and wind down.
+        return sendBatch(whole, this.batchSender(options)).subscribe({
+          next: (result) =>
+            result.kind === 'sent' ? subscriber.next(result) : subscriber.error(result.error),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+      }
+      // Several batches: a sink sends them in order, each message handed to it as checked.
       const sink = new HmbSink<T>(this.context, {
         keepAliveSec: 0,
         ...options,
@@ -339,6 +355,19 @@ export class HmbClient {
         sink.abort();
       };
     });
+  }
+
+  /** How `send` sends one batch: on the publishing session, with the client's and the call's retry. */
+  private batchSender(options: HmbSinkOptions): HmbBatchSender {
+    return {
+      context: this.context,
+      publisher: this.publisher,
+      format: options.format ?? this.context.format,
+      retry: { maxAttempts: DEFAULT_SEND_ATTEMPTS, ...this.options.retry, ...options.retry },
+      uncertain: options.uncertain ?? 'resend',
+      scheduler: options.scheduler ?? asyncScheduler,
+      onTheWire: () => undefined,
+    };
   }
 
   /**
