@@ -1,8 +1,8 @@
 import type { HmbError } from '../errors/hmb-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../transport/body-limit';
-import { readResponseBody } from '../transport/transport';
-import { abortAfter } from './abort-after';
+import { readResponseBody, type HmbTransportRequest } from '../transport/transport';
+import { abortAfter, untimed } from './abort-after';
 import { httpFailure } from './http-failure';
 import type { HmbSessionContext } from './session-context';
 
@@ -47,19 +47,29 @@ export async function exchange(
     url,
     ...(spec.sid === undefined ? {} : { sid: spec.sid }),
   };
-  const timed = abortAfter(
-    spec.signal,
-    timeoutMs,
-    () => new HmbTimeoutError(`no answer within ${timeoutMs} ms: ${method} ${url}`, context),
-  );
+  const onTimeout = (): HmbTimeoutError =>
+    new HmbTimeoutError(`no answer within ${timeoutMs} ms: ${method} ${url}`, context);
+  const limited = timeoutMs > 0 && Number.isFinite(timeoutMs);
+  // A transport that keeps timers of its own is given the deadline; otherwise the request gets a
+  // signal that fires at it.
+  const from = ctx.transport.timeoutsFromMs;
+  const native = from !== undefined && timeoutMs >= from;
+  const timed =
+    native || !limited ? untimed(spec.signal) : abortAfter(spec.signal, timeoutMs, onTimeout);
   try {
     const headers: Record<string, string> = { ...ctx.headers };
     if (spec.contentType !== undefined) headers['content-type'] = spec.contentType;
     const maxBodyBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const request = { method, url, headers, signal: timed.signal, maxBodyBytes };
-    const response = await ctx.transport.request(
-      spec.body === undefined ? request : { ...request, body: spec.body },
-    );
+    const request: HmbTransportRequest = {
+      method,
+      url,
+      headers,
+      signal: timed.signal,
+      maxBodyBytes,
+      ...(native && limited ? { timeout: { ms: timeoutMs, error: onTimeout } } : {}),
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+    };
+    const response = await ctx.transport.request(request);
     const bytes = await readResponseBody(response, maxBodyBytes, context);
     if (response.status < 200 || response.status > 299) {
       throw httpFailure(

@@ -22,6 +22,21 @@ export interface HmbTransportRequest {
    * /stream, whose frames are bounded by the decoder instead).
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Given only to a transport that enforces it ({@link HmbTransport.timeoutsFromMs}): when no answer comes within
+   * `ms` (no response head, or a pause that long in the body), the request is given up and rejects
+   * (or the body fails) with `error()`. Absent: no limit (a long poll). A transport that does not
+   * handle timeouts is given an AbortSignal that fires at the deadline instead.
+   */
+  readonly timeout?: HmbTransportTimeout;
+}
+
+/** See {@link HmbTransportRequest.timeout}. */
+export interface HmbTransportTimeout {
+  /** Milliseconds without an answer, or a pause in the body, before the request is given up. */
+  readonly ms: number;
+  /** The error the request rejects with then. */
+  readonly error: () => Error;
 }
 
 /** A response whose headers have arrived; the body is read as it comes. */
@@ -54,6 +69,14 @@ export interface HmbTransport {
   request(request: HmbTransportRequest): Promise<HmbTransportResponse>;
   /** Releases pooled connections. Requests after close fail. */
   close(): Promise<void>;
+  /**
+   * From how many milliseconds on the transport enforces {@link HmbTransportRequest.timeout}
+   * itself, with timers its HTTP client already keeps per connection. Shorter deadlines, and every
+   * deadline for a transport without this, come as an AbortSignal of their own that fires at the
+   * deadline: a signal and a timer per request, which cost a one-message /send a measurable share
+   * of its time.
+   */
+  readonly timeoutsFromMs?: number;
 }
 
 /**

@@ -11,7 +11,14 @@ import {
   type HmbBodyLimitContext,
 } from './body-limit';
 import { toTransportError } from './network-failure';
-import type { HmbTransport, HmbTransportRequest, HmbTransportResponse } from './transport';
+import type {
+  HmbTransport,
+  HmbTransportRequest,
+  HmbTransportResponse,
+  HmbTransportTimeout,
+} from './transport';
+
+const EMPTY = new Uint8Array(0);
 
 /** How long to wait for a TCP (and TLS) connection, in milliseconds. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -61,6 +68,12 @@ export class UndiciTransport implements HmbTransport {
   private readonly owned: Agent | undefined;
   private closed = false;
   private readonly acceptEncoding: string;
+  /**
+   * Deadlines from 10 s on are undici's own header and body timeouts: timers it keeps per
+   * connection and refreshes, rather than an AbortSignal and a timer per request. They tick every
+   * half second and may fire up to a second late, which from 10 s on is at most a tenth.
+   */
+  readonly timeoutsFromMs = 10_000;
 
   constructor(options: HmbUndiciTransportOptions = {}) {
     this.acceptEncoding = options.acceptEncoding ?? 'gzip, deflate';
@@ -85,7 +98,9 @@ export class UndiciTransport implements HmbTransport {
 
   /** Sends one request through the undici pool (see {@link HmbTransport.request}). */
   async request(req: HmbTransportRequest): Promise<HmbTransportResponse> {
-    const { method, url, headers, body, signal } = req;
+    const { method, url, headers, body, signal, timeout } = req;
+    // 0: none (long polls send nothing until there is something to send).
+    const timeoutMs = timeout?.ms ?? 0;
     if (this.closed)
       throw new HmbClosedError(`transport closed: ${method} ${url}`, { method, url });
     let response: Dispatcher.ResponseData;
@@ -99,11 +114,11 @@ export class UndiciTransport implements HmbTransport {
         body: body === undefined ? null : body,
         signal,
         dispatcher: this.dispatcher,
-        headersTimeout: 0,
-        bodyTimeout: 0,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
     } catch (cause) {
-      throw toTransportError(cause, method, url, signal);
+      throw timedOut(cause, timeout) ?? toTransportError(cause, method, url, signal);
     }
     const responseHeaders = response.headers;
     const decoder = decoderFor(responseHeaders['content-encoding']);
@@ -117,20 +132,34 @@ export class UndiciTransport implements HmbTransport {
     return {
       status: response.statusCode,
       header,
-      // The bound counts decompressed bytes: a compression bomb stops at the limit.
-      body: boundedChunks(bodyChunks(raw, decoder, method, url, signal), limit, context),
+      // The bound counts decompressed bytes: a compression bomb stops at the limit. Made when first
+      // iterated: most answers are read with bytes(), and two async generators per request were a
+      // cost of every one-message /send.
+      body: {
+        [Symbol.asyncIterator]: () =>
+          boundedChunks(bodyChunks(raw, decoder, method, url, signal, timeout), limit, context)[
+            Symbol.asyncIterator
+          ](),
+      },
       // An uncompressed body is gathered by undici from 'data' events: no await per chunk.
       ...(decoder === undefined
         ? {
             bytes: async () => {
               try {
+                // A 204 (every /send) or an empty body: nothing to gather. `dump()` settles it
+                // without switching the stream to flowing mode, which costs about as much as the
+                // request itself on a one-message /send (bench/send.ts, "single").
+                if (response.statusCode === 204 || header('content-length') === '0') {
+                  await raw.dump();
+                  return EMPTY;
+                }
                 if (limit === undefined) return new Uint8Array(await raw.arrayBuffer());
                 if (declaredOver(header('content-length'), limit))
                   throw responseTooLarge(limit, context);
                 return await gatherBounded(raw, limit, context);
               } catch (cause) {
                 if (isHmbError(cause, 'HMB_ERR_TOO_LARGE')) throw cause;
-                throw toTransportError(cause, method, url, signal);
+                throw timedOut(cause, timeout) ?? toTransportError(cause, method, url, signal);
               } finally {
                 if (!raw.destroyed) raw.destroy();
               }
@@ -195,6 +224,7 @@ async function* bodyChunks(
   method: string,
   url: string,
   signal: AbortSignal,
+  timeout: HmbTransportTimeout | undefined,
 ): AsyncGenerator<Uint8Array> {
   try {
     if (decoder === undefined) {
@@ -209,9 +239,19 @@ async function* bodyChunks(
       }
     }
   } catch (cause) {
-    throw toTransportError(cause, method, url, signal);
+    throw timedOut(cause, timeout) ?? toTransportError(cause, method, url, signal);
   } finally {
     // Leaving early (abort, decode error) must free the socket rather than leave it half read.
     if (!body.destroyed) body.destroy();
   }
+}
+
+/** The request's own timeout error when undici gave up waiting for its head or its body. */
+function timedOut(cause: unknown, timeout: HmbTransportTimeout | undefined): Error | undefined {
+  if (timeout === undefined) return undefined;
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT') return undefined;
+  const error = timeout.error();
+  // The error says what timed out; undici's own one is kept as its cause.
+  return error.cause === undefined ? Object.assign(error, { cause }) : error;
 }
