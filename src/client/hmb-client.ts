@@ -20,9 +20,10 @@ import { SubscriptionCursor, type HmbMessageCheck } from '../session/subscriptio
 import type { HmbSubscribeParams } from '../protocol/open-params';
 import type { HmbOutgoing } from '../protocol/outgoing';
 import { checkOutgoing } from '../protocol/outgoing-wire';
+import { HmbClosedError } from '../errors/closed-error';
 import { HmbSink } from '../sink/hmb-sink';
 import { encodeAsOneBatch } from '../sink/encode-as-one-batch';
-import { sendBatch, type HmbBatchSender } from '../sink/send-batch';
+import { sendBatch, sendBatchNow, type HmbBatchSender } from '../sink/send-batch';
 import type { HmbSendBatch } from '../protocol/send-batch';
 import { HmbPublishingSession } from '../sink/publishing-session';
 import type { HmbSendReceipt } from '../sink/send-receipt';
@@ -86,6 +87,15 @@ export class HmbClient {
   private readonly receiveMode: HmbReceiveMode;
   /** Subscriptions of this client whose session is open now (for the session-cap error). */
   private openSubscriptionSessions = 0;
+  /**
+   * Aborted by {@link HmbClient.close}: the one signal of every `send()` request, which no caller
+   * can cancel otherwise (a per-request controller cost a one-message send a measurable share of
+   * its time).
+   */
+  private readonly closing = new AbortController();
+  private defaultBatchSender: HmbBatchSender | undefined;
+  private defaultPromiseBatchSender:
+    (HmbBatchSender & { readonly signal: AbortSignal }) | undefined;
 
   /**
    * @param busUrl - `http(s)://host:port/bus` (a path prefix before the bus name is kept; credentials
@@ -277,6 +287,26 @@ export class HmbClient {
     messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
     options: HmbSinkOptions = {},
   ): Promise<HmbSendReceipt> {
+    let whole: HmbSendBatch<HmbOutgoing<T>> | undefined;
+    try {
+      whole = this.oneBatchOf(messages, options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (whole !== undefined) {
+      // One body: its one result is the receipt. Nothing can cancel a Promise, so the attempts
+      // run under the client's own signal (aborted by close()) rather than one of their own.
+      return sendBatchNow(whole, this.promiseBatchSender(options)).then((result) => {
+        if (result.kind !== 'sent') throw result.error;
+        const { messages, uncertain, sid } = result;
+        return {
+          sent: messages.length,
+          uncertain: uncertain ? messages.length : 0,
+          batches: 1,
+          sid,
+        };
+      });
+    }
     return lastValueFrom(
       this.send$<T>(messages, options).pipe(
         reduce<HmbSendResult<T>, HmbSendReceipt>(
@@ -309,19 +339,17 @@ export class HmbClient {
     options: HmbSinkOptions = {},
   ): Observable<HmbSendResult<T>> {
     return new Observable<HmbSendResult<T>>((subscriber) => {
-      let list: readonly HmbOutgoing<T>[];
       let whole: HmbSendBatch<HmbOutgoing<T>> | undefined;
       // Every message is checked before any is sent.
       try {
-        checkSinkOptions(options, 'send');
-        list = Array.isArray(messages) ? messages : [messages as HmbOutgoing<T>];
-        const format = options.format ?? this.context.format;
-        whole = encodeAsOneBatch(list, format, options);
-        if (whole === undefined) for (const m of list) checkOutgoing(m, format);
+        whole = this.oneBatchOf(messages, options);
       } catch (error) {
         subscriber.error(error);
         return undefined;
       }
+      const list: readonly HmbOutgoing<T>[] = Array.isArray(messages)
+        ? messages
+        : [messages as HmbOutgoing<T>];
       if (whole !== undefined) {
         // The common case (one message, or a few): checked and encoded in one pass, one /send on
         // the publishing session with the sink's retries, and no sink to set up and wind down.
@@ -357,8 +385,48 @@ export class HmbClient {
     });
   }
 
-  /** How `send` sends one batch: on the publishing session, with the client's and the call's retry. */
+  /**
+   * The options and messages of a `send` checked, and the messages encoded as one body when they
+   * fit one; `undefined` when they need several (each message then checked, none encoded yet).
+   *
+   * @throws HmbBadParamError or HmbInvalidMessageError: nothing is sent then.
+   */
+  private oneBatchOf<T>(
+    messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
+    options: HmbSinkOptions,
+  ): HmbSendBatch<HmbOutgoing<T>> | undefined {
+    checkSinkOptions(options, 'send');
+    const list: readonly HmbOutgoing<T>[] = Array.isArray(messages)
+      ? messages
+      : [messages as HmbOutgoing<T>];
+    const format = options.format ?? this.context.format;
+    const whole = encodeAsOneBatch<T>(list, format, options);
+    if (whole === undefined) for (const m of list) checkOutgoing(m, format);
+    return whole;
+  }
+
+  /**
+   * How `send` sends one batch: on the publishing session, with the client's and the call's retry.
+   * The one for the default options is built once (most sends name none).
+   */
   private batchSender(options: HmbSinkOptions): HmbBatchSender {
+    if (!isEmpty(options)) return this.newBatchSender(options);
+    return (this.defaultBatchSender ??= this.newBatchSender(options));
+  }
+
+  /** {@link HmbClient.batchSender} whose attempts run under the client's own signal (see `closing`). */
+  private promiseBatchSender(
+    options: HmbSinkOptions,
+  ): HmbBatchSender & { readonly signal: AbortSignal } {
+    const make = (): HmbBatchSender & { readonly signal: AbortSignal } => ({
+      ...this.newBatchSender(options),
+      signal: this.closing.signal,
+    });
+    if (!isEmpty(options)) return make();
+    return (this.defaultPromiseBatchSender ??= make());
+  }
+
+  private newBatchSender(options: HmbSinkOptions): HmbBatchSender {
     return {
       context: this.context,
       publisher: this.publisher,
@@ -366,7 +434,7 @@ export class HmbClient {
       retry: { maxAttempts: DEFAULT_SEND_ATTEMPTS, ...this.options.retry, ...options.retry },
       uncertain: options.uncertain ?? 'resend',
       scheduler: options.scheduler ?? asyncScheduler,
-      onTheWire: () => undefined,
+      onTheWire: noop,
     };
   }
 
@@ -407,6 +475,8 @@ export class HmbClient {
 
   /** Releases the connection pool. Subscriptions, sinks and sends still running fail. */
   close(): Promise<void> {
+    if (!this.closing.signal.aborted)
+      this.closing.abort(new HmbClosedError('the client was closed', { bus: this.busUrl }));
     this.publisher.close();
     return this.context.transport.close();
   }
@@ -583,3 +653,11 @@ function outgoingOf<T>(type: string, queue: string, data?: T, topic?: string): H
     ...(topic === undefined || topic === null ? {} : { topic }),
   };
 }
+
+/** Whether an options object names nothing (for...in: no array allocated on every send). */
+function isEmpty(options: object): boolean {
+  for (const _ in options) return false;
+  return true;
+}
+
+function noop(): void {}

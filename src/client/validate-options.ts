@@ -262,9 +262,10 @@ function isOptionsObject(options: unknown, where: string): options is Record<str
 }
 
 function checkRules(options: Record<string, unknown>, rules: Rules, where: string): void {
-  for (const [name, check] of Object.entries(rules)) {
+  // for…in rather than Object.entries: no arrays to allocate on every send() (same order).
+  for (const name in rules) {
     const value = options[name];
-    if (value !== undefined) fail(check(value), name, value, where);
+    if (value !== undefined) fail(rules[name]!(value), name, value, where);
   }
 }
 

@@ -1,4 +1,12 @@
-import { catchError, defer, of, type Observable, type SchedulerLike } from 'rxjs';
+import {
+  catchError,
+  defer,
+  lastValueFrom,
+  of,
+  throwError,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
 import type { HmbError } from '../errors/hmb-error';
 import { HmbSendError } from '../errors/send-error';
 import { retryClassified, type HmbRetryConfig } from '../session/retry-with-backoff';
@@ -30,6 +38,12 @@ export interface HmbBatchSender {
   readonly scheduler: SchedulerLike;
   /** Told `true` when a /send of the batch goes on the wire, `false` when it is over. */
   readonly onTheWire: (sending: boolean) => void;
+  /**
+   * When given, every attempt runs under this signal instead of a controller of its own, and
+   * unsubscribing does not abort the request in flight: for callers that never unsubscribe before
+   * the result (a Promise), to whom an AbortSignal per attempt was pure cost.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -43,47 +57,99 @@ export function sendBatch<T>(
   batch: HmbOutgoingBatch<T>,
   sender: HmbBatchSender,
 ): Observable<HmbSendResult<T>> {
-  return defer(() => {
-    const { messages } = batch;
-    let attempts = 0;
-    // Set once an attempt failed after its request may have reached the server.
-    let uncertain = false;
-    const attempt$ = fromAbortable<HmbSendResult<T>>(async (signal) => {
-      attempts++;
-      let sid: string | undefined;
+  return defer(() => withRetries(batch, sender, new BatchAttempts(batch, sender), undefined));
+}
+
+/**
+ * {@link sendBatch} as a Promise, for a caller that cannot cancel (its attempts run under
+ * `sender.signal`). The first attempt is made directly; only when it fails does the batch go on to
+ * the retries, on the same backoff and decisions as {@link sendBatch}. A one-message `send()` that
+ * succeeds at once (nearly all of them) thus builds no Observable chain at all.
+ */
+export async function sendBatchNow<T>(
+  batch: HmbOutgoingBatch<T>,
+  sender: HmbBatchSender & { readonly signal: AbortSignal },
+): Promise<HmbSendResult<T>> {
+  const attempts = new BatchAttempts(batch, sender);
+  try {
+    return await attempts.attempt(sender.signal);
+  } catch (error) {
+    return lastValueFrom(withRetries(batch, sender, attempts, { error }));
+  }
+}
+
+/** The attempts of one batch so far, and how to make the next one. */
+class BatchAttempts<T> {
+  count = 0;
+  /** Set once an attempt failed after its request may have reached the server. */
+  uncertain = false;
+
+  constructor(
+    private readonly batch: HmbOutgoingBatch<T>,
+    private readonly sender: HmbBatchSender,
+  ) {}
+
+  /** One /send of the batch on the publishing session (opened first if there is none). */
+  readonly attempt = async (signal: AbortSignal): Promise<HmbSendResult<T>> => {
+    const { sender } = this;
+    this.count++;
+    let sid: string | undefined;
+    try {
+      sid = await sender.publisher.acquire(signal);
+      sender.onTheWire(true);
       try {
-        sid = await sender.publisher.acquire(signal);
-        sender.onTheWire(true);
-        try {
-          await sendBody(sender.context, sid, batch.body, sender.format, signal);
-        } finally {
-          sender.onTheWire(false);
-        }
-        return { kind: 'sent', messages, sid, attempts, uncertain };
-      } catch (error) {
-        const failure = classifySendFailure(error);
-        if (failure === 'session-lost' && sid !== undefined) sender.publisher.forget(sid);
-        if (failure === 'uncertain') uncertain = true;
-        throw error;
+        await sendBody(sender.context, sid, this.batch.body, sender.format, signal);
+      } finally {
+        sender.onTheWire(false);
       }
-    });
-    return attempt$.pipe(
-      retryClassified<HmbSendResult<T>>(
-        sender.retry,
-        (error, failures) =>
-          sendRetryDecision(classifySendFailure(error), failures, sender.uncertain),
-        { scheduler: sender.scheduler },
-      ),
-      catchError((error: unknown) => {
-        const givenUp = sendError(sender, messages, error, attempts);
-        return of<HmbSendResult<T>>(
-          sender.uncertain === 'report' && classifySendFailure(error) === 'uncertain'
-            ? { kind: 'unknown', messages, error: givenUp }
-            : { kind: 'failed', messages, error: givenUp },
-        );
-      }),
-    );
+      const { messages } = this.batch;
+      return { kind: 'sent', messages, sid, attempts: this.count, uncertain: this.uncertain };
+    } catch (error) {
+      const failure = classifySendFailure(error);
+      if (failure === 'session-lost' && sid !== undefined) sender.publisher.forget(sid);
+      if (failure === 'uncertain') this.uncertain = true;
+      throw error;
+    }
+  };
+}
+
+/**
+ * The attempts of a batch with their retries, ending in its result. `failed`: an attempt already
+ * made and failed, replayed first so that the retries decide about it as about any other.
+ */
+function withRetries<T>(
+  batch: HmbOutgoingBatch<T>,
+  sender: HmbBatchSender,
+  attempts: BatchAttempts<T>,
+  failed: { readonly error: unknown } | undefined,
+): Observable<HmbSendResult<T>> {
+  const { messages } = batch;
+  const { signal } = sender;
+  let replay = failed;
+  const attempt$ = defer(() => {
+    if (replay !== undefined) {
+      const { error } = replay;
+      replay = undefined;
+      return throwError(() => error);
+    }
+    return signal === undefined ? fromAbortable(attempts.attempt) : attempts.attempt(signal);
   });
+  return attempt$.pipe(
+    retryClassified<HmbSendResult<T>>(
+      sender.retry,
+      (error, failures) =>
+        sendRetryDecision(classifySendFailure(error), failures, sender.uncertain),
+      { scheduler: sender.scheduler },
+    ),
+    catchError((error: unknown) => {
+      const givenUp = sendError(sender, messages, error, attempts.count);
+      return of<HmbSendResult<T>>(
+        sender.uncertain === 'report' && classifySendFailure(error) === 'uncertain'
+          ? { kind: 'unknown', messages, error: givenUp }
+          : { kind: 'failed', messages, error: givenUp },
+      );
+    }),
+  );
 }
 
 function sendError(
