@@ -64,6 +64,29 @@ describe.each(['json', 'bson'] as const)('protocol: one-pass /send bodies (%s)',
     );
   });
 
+  it('send batch: the size remembered from the last batch chooses only how the body is written, never what it holds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(outgoing, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 4_000 }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (messages, maxMessages, maxBytes, bytesPerMessage) => {
+          const limits = { maxMessages, maxBytes };
+          const memo = { jsonBytesPerMessage: bytesPerMessage };
+          const withMemo = encodeSendBatch(messages, 0, messages.length, limits, format, memo);
+          const without = encodeSendBatch(messages, 0, messages.length, limits, format);
+          expect(withMemo).toEqual(without);
+          if (format === 'json')
+            expect(memo.jsonBytesPerMessage).toBeCloseTo(
+              bodyBytes(without.body) / without.messages.length,
+            );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('send batch: a message changed after it was accepted is refused with its path; one after a good message ends the batch', () => {
     const good = (i: number): HmbOutgoing => ({ type: 'T', queue: 'Q', data: { i } });
     const changed: HmbOutgoing = { type: 'T', queue: 'Q', data: { i: 1, f: () => 1 } };

@@ -3,11 +3,17 @@ import type { HmbInvalidMessageError } from '../errors/invalid-message-error';
 import { isHmbError } from '../errors/hmb-error';
 import type { HmbFormat } from './hmb-format';
 import type { HmbOutgoing } from './outgoing';
-import { bsonRefusal, checkedToJson, checkOutgoing, utf8Length } from './outgoing-wire';
+import {
+  bsonRefusal,
+  checkedToJson,
+  checkOutgoing,
+  utf8Length,
+  type HmbCheckedOutgoing,
+} from './outgoing-wire';
 
-// One /send body built in one pass over its messages: each is checked, mapped and encoded straight
-// into the body (JSON text appended to one string, BSON documents serialized into one buffer), with
-// no encoded copy per message kept in between. A sink that held every accepted message's encoding
+// One /send body built in one pass over its messages: each is checked, mapped and encoded as its
+// batch goes out (JSON text appended to one string, BSON documents copied into one buffer), with no
+// encoded copy per message kept while it waits. A sink that held every accepted message's encoding
 // until its batch went out paid for it twice: an object and a string per message, and a garbage
 // collector copying all of them while a backlog waited (docs/benchmarks.md, "Send").
 
@@ -31,10 +37,6 @@ export interface HmbSendBatchLimits {
   readonly maxBytes: number;
 }
 
-/** Room for the BSON documents of a body, grown when a body needs more; shared (bodies are built synchronously). */
-let scratch = new Uint8Array(64 * 1024);
-const serializeAt = { index: 0 };
-
 /**
  * Encodes the messages `queue[start…end)` into one /send body, as many as fit `limits` (at least
  * one: a message larger than `maxBytes` goes alone, and the server decides).
@@ -45,10 +47,66 @@ export function encodeSendBatch<M extends HmbOutgoing>(
   end: number,
   limits: HmbSendBatchLimits,
   format: HmbFormat,
+  memo?: HmbSendBatchMemo,
 ): HmbSendBatch<M> {
-  return format === 'json'
-    ? jsonBatch(queue, start, end, limits)
-    : bsonBatch(queue, start, end, limits);
+  if (format === 'bson') return bsonBatch(queue, start, end, limits);
+  const count = Math.min(limits.maxMessages, end - start);
+  const likelyFits = memo === undefined || memo.jsonBytesPerMessage * count <= limits.maxBytes;
+  const batch =
+    (likelyFits ? jsonBatchAtOnce(queue, start, end, limits) : undefined) ??
+    jsonBatch(queue, start, end, limits);
+  if (memo !== undefined && batch.messages.length > 0)
+    memo.jsonBytesPerMessage = utf8Length(batch.body as string) / batch.messages.length;
+  return batch;
+}
+
+/**
+ * What a caller that encodes batch after batch (a sink) keeps between them: how large the last
+ * JSON batch was per message, to tell whether the next one will likely fit its byte bound whole.
+ */
+export interface HmbSendBatchMemo {
+  jsonBytesPerMessage: number;
+}
+
+/**
+ * The JSON batch written by one `JSON.stringify` of all its checked messages, as a hand-written
+ * sender does: half again as fast as text per message joined (bench/sink-cpu.ts). `undefined`
+ * when it cannot be: a message needs the exact writer (`-0`), the writer throws (the message to
+ * blame is then found one by one), or the whole is over `maxBytes` (packed one by one instead, as
+ * many as fit). The messages are checked in the same order and with the same refusals either way.
+ */
+function jsonBatchAtOnce<M extends HmbOutgoing>(
+  queue: readonly M[],
+  start: number,
+  end: number,
+  { maxMessages, maxBytes }: HmbSendBatchLimits,
+): HmbSendBatch<M> | undefined {
+  const messages: M[] = [];
+  const refused: { message: M; error: HmbInvalidMessageError }[] = [];
+  const list: Record<number, unknown> = {};
+  for (let i = start; i < end && messages.length < maxMessages; i++) {
+    const message = queue[i]!;
+    let checked: HmbCheckedOutgoing;
+    try {
+      checked = checkOutgoing(message, 'json');
+    } catch (error) {
+      if (messages.length > 0) break;
+      refused.push({ message, error: refusalOf(error) });
+      continue;
+    }
+    if (checked.exactJson) return undefined;
+    list[messages.length] = checked.wire;
+    messages.push(message);
+  }
+  if (messages.length === 0) return { body: '', messages, refused };
+  let body: string;
+  try {
+    body = JSON.stringify(list);
+  } catch {
+    return undefined;
+  }
+  if (messages.length > 1 && utf8Length(body) > maxBytes) return undefined;
+  return { body, messages, refused };
 }
 
 function refusalOf(error: unknown): HmbInvalidMessageError {
@@ -103,7 +161,8 @@ function bsonBatch<M extends HmbOutgoing>(
 ): HmbSendBatch<M> {
   const messages: M[] = [];
   const refused: { message: M; error: HmbInvalidMessageError }[] = [];
-  let offset = 0;
+  const documents: Uint8Array[] = [];
+  let bytes = 0;
   for (let i = start; i < end && messages.length < maxMessages; i++) {
     const message = queue[i]!;
     let wire: Record<string, unknown>;
@@ -114,38 +173,33 @@ function bsonBatch<M extends HmbOutgoing>(
       refused.push({ message, error: refusalOf(error) });
       continue;
     }
-    let size: number;
-    serializeAt.index = offset;
+    let document: Uint8Array;
     try {
-      // js-bson serializes into its own buffer and copies the document here: no allocation.
-      size = BSON.serializeWithBufferAndIndex(wire, scratch, serializeAt) + 1 - offset;
-    } catch {
-      // No room left here, or a document js-bson refuses: serialize it alone to tell which.
-      let document: Uint8Array;
-      try {
-        document = BSON.serialize(wire);
-      } catch (cause) {
-        if (messages.length > 0) break;
-        refused.push({ message, error: bsonRefusal(message, cause) });
-        continue;
-      }
-      size = document.length;
-      if (messages.length > 0 && offset + size > maxBytes) break;
-      grow(offset + size);
-      scratch.set(document, offset);
+      // serialize() rather than serializing into a shared buffer: js-bson copies each document
+      // out of its own buffer either way, and into a pooled allocation (in Node) faster than into
+      // an offset of ours; the body is then one more copy, or none for a one-message send.
+      document = BSON.serialize(wire);
+    } catch (cause) {
+      if (messages.length > 0) break;
+      refused.push({ message, error: bsonRefusal(message, cause) });
+      continue;
     }
-    if (messages.length > 0 && offset + size > maxBytes) break;
-    offset += size;
+    if (messages.length > 0 && bytes + document.length > maxBytes) break;
+    documents.push(document);
+    bytes += document.length;
     messages.push(message);
   }
-  // A copy: the scratch is reused by the next body while this one waits or is retried.
-  return { body: scratch.slice(0, offset), messages, refused };
+  return { body: concatenated(documents, bytes), messages, refused };
 }
 
-/** Makes the scratch hold at least `bytes`, keeping what it holds. */
-function grow(bytes: number): void {
-  if (scratch.length >= bytes) return;
-  const bigger = new Uint8Array(Math.max(bytes, scratch.length * 2));
-  bigger.set(scratch);
-  scratch = bigger;
+/** The documents back to back (the one document itself when there is one). */
+function concatenated(documents: readonly Uint8Array[], bytes: number): Uint8Array {
+  if (documents.length === 1) return documents[0]!;
+  const body = new Uint8Array(bytes);
+  let offset = 0;
+  for (const document of documents) {
+    body.set(document, offset);
+    offset += document.length;
+  }
+  return body;
 }

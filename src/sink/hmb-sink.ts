@@ -15,7 +15,7 @@ import { HmbInvalidMessageError } from '../errors/invalid-message-error';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbOutgoing } from '../protocol/outgoing';
 import { checkOutgoing, heartbeatSendBody } from '../protocol/outgoing-wire';
-import { encodeSendBatch, type HmbSendBatch } from '../protocol/send-batch';
+import { encodeSendBatch, type HmbSendBatch, type HmbSendBatchMemo } from '../protocol/send-batch';
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
 import { HmbPublishingSession } from './publishing-session';
@@ -88,6 +88,8 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   private onTheWire = 0;
   /** Messages in the batch being sent (on the wire while one of its /sends is). */
   private batchSize = 0;
+  /** How large the last batch was, for the way the next one is encoded (see encodeSendBatch). */
+  private readonly batchMemo: HmbSendBatchMemo = { jsonBytesPerMessage: 0 };
   private resolveDone!: (summary: HmbSinkSummary) => void;
   private readonly counts = {
     sent: 0,
@@ -369,6 +371,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       this.queue.length,
       { maxMessages: this.maxBatchMessages, maxBytes: this.maxBatchBytes },
       this.format,
+      this.batchMemo,
     );
   }
 
