@@ -11,7 +11,7 @@
 //   BENCH_RUNS=3 BENCH_N=100000
 //   BENCH_IN_PROCESS=1 node --cpu-prof --expose-gc --import tsx bench/client-cpu.ts "poll JSON small"
 import { deserialize } from 'bson';
-import { HmbClient } from '../src/node';
+import { library } from './lib/hmb-rx';
 import { gc } from './lib/gc';
 import { recvAllCount, type Transport } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
@@ -81,7 +81,7 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
     c.transport === 'poll'
       ? recvBodies(c.format, QUEUE, N, pad).map(serverChunks)
       : [serverChunks(streamBody(c.format, QUEUE, N, pad))];
-  const client = new HmbClient('http://replay.invalid/bench', {
+  const client = new library.HmbClient('http://replay.invalid/bench', {
     format: c.format,
     transport: replay,
   });

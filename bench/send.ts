@@ -31,7 +31,13 @@ import { fixed, int, percent, printTable } from './lib/table';
 
 const BATCHES = [1, 10, 100, 1_000] as const;
 /** One-shot sends per run: each is a whole HTTP exchange. */
-const SINGLE_SENDS = 2_000;
+const SINGLE_SENDS = 5_000;
+/**
+ * One-shot sends of each sender before the timed ones of a run, not counted: a run of a few
+ * thousand one-message requests is short enough that the first run's JIT warm-up and the bus's
+ * first allocations otherwise decide the figure (the first of five runs was 2–4× slower).
+ */
+const SINGLE_WARM_UP = 1_000;
 const BUS = 'send';
 /** The bus's ring per queue: bounds its memory, whatever the number of runs. */
 const RING = 10_000;
@@ -238,11 +244,19 @@ async function oneRun(run: number): Promise<Row[]> {
       }
       const config = `${format.toUpperCase()} single`;
       if (FILTER !== undefined && !config.includes(FILTER)) continue;
-      for (const sender of ordered<Sender>(run, ['raw single', 'hmb-rx send'])) {
+      const singleSenders = ordered<Sender>(run, ['raw single', 'hmb-rx send']);
+      const singleMessages = (sender: Sender, count: number): BenchMessage[] => {
         const queue = `S${format}single${sender.replace(/\W/g, '')}`;
-        const messages = Array.from({ length: SINGLE_SENDS }, (_, i) =>
-          benchMessage(queue, i, PAD.small),
-        );
+        return Array.from({ length: count }, (_, i) => benchMessage(queue, i, PAD.small));
+      };
+      for (const sender of singleSenders) {
+        const warmUp = singleMessages(sender, SINGLE_WARM_UP);
+        await (sender === 'raw single'
+          ? rawSingleSend(busUrl, format, warmUp)
+          : clientSingleSend(busUrl, format, warmUp));
+      }
+      for (const sender of singleSenders) {
+        const messages = singleMessages(sender, SINGLE_SENDS);
         rows.push(
           await timed(bus, config, sender, SINGLE_SENDS, () =>
             sender === 'raw single'

@@ -10,7 +10,8 @@
 //   BENCH_RUNS=5 BENCH_N=100000
 //   BENCH_IN_PROCESS=1 node --cpu-prof --expose-gc --import tsx bench/sink-cpu.ts "BSON ×1000"
 import { serialize } from 'bson';
-import { HmbClient } from '../src/node';
+import type { HmbClient } from '../src/node';
+import { library } from './lib/hmb-rx';
 import type {
   HmbTransport,
   HmbTransportRequest,
@@ -107,7 +108,10 @@ async function sinkSend(
 
 async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]> {
   const transport = new AcceptingTransport(c.format);
-  const client = new HmbClient('http://memory.invalid/bench', { format: c.format, transport });
+  const client = new library.HmbClient('http://memory.invalid/bench', {
+    format: c.format,
+    transport,
+  });
   const messages = Array.from({ length: N }, (_, i) => benchMessage('Q', i, PAD.small));
   // JIT warm-up.
   for (let w = 0; w < 2; w++) {

@@ -1,6 +1,7 @@
 // Reading a window through the library, as an application would.
-import { HmbClient } from '../../src/node';
 import type { HmbSubscribeParams } from '../../src/index';
+import type { HmbClient } from '../../src/node';
+import { library } from './hmb-rx';
 import type { Format } from './raw-http';
 
 /** Receive modes compared by the benchmarks. */
@@ -8,7 +9,7 @@ export type Transport = 'poll' | 'stream';
 
 /** A client of `busUrl` in `format`, with nothing else set. */
 export function benchClient(busUrl: string, format: Format): HmbClient {
-  return new HmbClient(busUrl, { format });
+  return new library.HmbClient(busUrl, { format });
 }
 
 /** Reads `params` with `client.recvAll` to completion and returns how many messages came. */
