@@ -1,8 +1,6 @@
 import {
   asyncScheduler,
-  fromEvent,
   Subject,
-  takeUntil,
   type Observable,
   type Observer,
   type SchedulerLike,
@@ -84,6 +82,8 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   /** Whether {@link publisher} is this sink's own (closed with it) rather than the client's. */
   private readonly ownsPublisher: boolean;
   private keepAliveWait: Subscription | undefined;
+  /** The batch being sent: its attempts, and how to settle the wait for them (see abort()). */
+  private inFlight: { subscription: Subscription | undefined; settle: () => void } | undefined;
   /** How many of the oldest queued messages are in a /send request on the wire right now. */
   private onTheWire = 0;
   /** Messages in the batch being sent (on the wire while one of its /sends is). */
@@ -139,6 +139,10 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
       retry: { maxAttempts: options.defaultMaxAttempts, ...options.retry },
       uncertain: options.uncertain ?? 'resend',
       scheduler: options.scheduler ?? asyncScheduler,
+      // Every attempt runs under the sink's own signal: abort() ends the request in flight, and
+      // no batch pays for a controller of its own (an AbortSignal per request was the largest
+      // cost of a sink sending small batches).
+      signal: this.controller.signal,
       onTheWire: (sending) => {
         if (sending) this.counts.requests++;
         this.onTheWire = sending ? this.batchSize : 0;
@@ -243,16 +247,22 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   abort(): void {
     if (this.state === 'closed') return;
     this.state = 'ending';
+    // The batch on the wire is left to what follows here (reported as unknown): its attempts stop
+    // before the abort below fails their request.
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    inFlight?.subscription?.unsubscribe();
+    inFlight?.settle();
     this.controller.abort(new HmbClosedError('the sink was aborted'));
     if (this.ownsPublisher) this.publisher.close();
-    const inFlight = this.queue.slice(this.head, this.head + this.onTheWire);
+    const onTheWire = this.queue.slice(this.head, this.head + this.onTheWire);
     const dropped = this.queue.slice(this.head + this.onTheWire);
     this.queue = [];
     this.head = 0;
-    if (inFlight.length > 0) {
+    if (onTheWire.length > 0) {
       this.emit({
         kind: 'unknown',
-        messages: inFlight,
+        messages: onTheWire,
         error: new HmbClosedError(
           'the sink was aborted while these messages were being sent: the server may have stored them',
         ),
@@ -411,16 +421,25 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     this.batchSize = messages.length;
     const outgoing = { messages, body };
     return new Promise((resolve, reject) => {
-      sendBatch(outgoing, this.sender)
-        .pipe(takeUntil(fromEvent(this.controller.signal, 'abort')))
-        .subscribe({
-          next: (result) => {
-            this.dropSettled(messages.length);
-            this.emit(result);
-          },
-          complete: resolve,
-          error: reject,
-        });
+      const inFlight = { subscription: undefined as Subscription | undefined, settle: resolve };
+      this.inFlight = inFlight;
+      const over = (): void => {
+        if (this.inFlight === inFlight) this.inFlight = undefined;
+      };
+      inFlight.subscription = sendBatch(outgoing, this.sender).subscribe({
+        next: (result) => {
+          this.dropSettled(messages.length);
+          this.emit(result);
+        },
+        complete: () => {
+          over();
+          resolve();
+        },
+        error: (error: unknown) => {
+          over();
+          reject(error as Error);
+        },
+      });
     });
   }
 
