@@ -15,6 +15,7 @@ const BENCHMARKS = [
   'client-cpu',
   'latency',
   'memory',
+  'demand-memory',
   'fan-in',
   'send',
   'scaling',
