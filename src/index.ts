@@ -77,6 +77,7 @@ export { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './transport
 export type {
   HmbTransport,
   HmbTransportRequest,
+  HmbTransportTimeout,
   HmbTransportResponse,
 } from './transport/transport';
 
