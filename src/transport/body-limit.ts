@@ -43,17 +43,23 @@ export function declaredOver(contentLength: string | undefined, limit: number): 
 /**
  * Passes the chunks of a body on while counting them, and throws {@link HmbTooLargeError} as soon
  * as they pass `limit` bytes (the chunk that crosses it is not passed on). `limit` undefined or
- * infinite: no bound (an endless /stream, whose frames are bounded instead).
+ * infinite: no bound (an endless /stream, whose frames are bounded instead), and the body itself is
+ * returned, with no generator step per chunk.
  */
-export async function* boundedChunks(
+export function boundedChunks(
   body: AsyncIterable<Uint8Array>,
   limit: number | undefined,
   context: HmbBodyLimitContext,
+): AsyncIterable<Uint8Array> {
+  if (limit === undefined || !Number.isFinite(limit)) return body;
+  return countedChunks(body, limit, context);
+}
+
+async function* countedChunks(
+  body: AsyncIterable<Uint8Array>,
+  limit: number,
+  context: HmbBodyLimitContext,
 ): AsyncGenerator<Uint8Array> {
-  if (limit === undefined || !Number.isFinite(limit)) {
-    yield* body;
-    return;
-  }
   let total = 0;
   for await (const chunk of body) {
     total += chunk.length;

@@ -80,20 +80,19 @@ export interface HmbTransport {
 }
 
 /**
- * Reads a whole response body into one byte array, at once where the transport can. With `limit`,
- * the body is also counted here (for a transport that does not honour `maxBodyBytes` in `body`).
+ * Reads a whole response body into one byte array. Without `limit` the request's own
+ * `maxBodyBytes` bounds it (the transport's contract), and it is read at once where the transport
+ * can. With `limit` (an answer whose request set no bound, like the error page of a /stream) the
+ * chunks are counted here, since `bytes()` of such a request is unbounded.
  */
 export function readResponseBody(
   response: HmbTransportResponse,
   limit?: number,
   context?: HmbBodyLimitContext,
 ): Promise<Uint8Array> {
-  if (response.bytes !== undefined) return response.bytes();
-  return readBody(
-    limit === undefined || context === undefined
-      ? response.body
-      : boundedChunks(response.body, limit, context),
-  );
+  if (limit === undefined || context === undefined)
+    return response.bytes !== undefined ? response.bytes() : readBody(response.body);
+  return readBody(boundedChunks(response.body, limit, context));
 }
 
 /** Reads a whole body into one byte array. */
