@@ -1,4 +1,5 @@
 import { HmbNetworkError } from '../errors/network-error';
+import { isHmbError } from '../errors/hmb-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { HmbTlsError } from '../errors/tls-error';
 
@@ -60,6 +61,8 @@ export function toTransportError(
   signal: AbortSignal,
 ): unknown {
   if (signal.aborted) return signal.reason;
+  // Already ours (a size bound passed while reading, a deadline): it says what happened.
+  if (isHmbError(cause)) return cause;
   const code = errorCode(cause);
   const what = `${method} ${url}`;
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {

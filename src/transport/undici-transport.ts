@@ -3,7 +3,6 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { HmbClosedError } from '../errors/closed-error';
-import { isHmbError } from '../errors/hmb-error';
 import {
   boundedChunks,
   declaredOver,
@@ -118,7 +117,7 @@ export class UndiciTransport implements HmbTransport {
         bodyTimeout: timeoutMs,
       });
     } catch (cause) {
-      throw timedOut(cause, timeout) ?? toTransportError(cause, method, url, signal);
+      throw transportFailure(cause, method, url, signal, timeout);
     }
     const responseHeaders = response.headers;
     const decoder = decoderFor(responseHeaders['content-encoding']);
@@ -158,8 +157,7 @@ export class UndiciTransport implements HmbTransport {
                   throw responseTooLarge(limit, context);
                 return await gatherBounded(raw, limit, context);
               } catch (cause) {
-                if (isHmbError(cause, 'HMB_ERR_TOO_LARGE')) throw cause;
-                throw timedOut(cause, timeout) ?? toTransportError(cause, method, url, signal);
+                throw transportFailure(cause, method, url, signal, timeout);
               } finally {
                 if (!raw.destroyed) raw.destroy();
               }
@@ -239,19 +237,31 @@ async function* bodyChunks(
       }
     }
   } catch (cause) {
-    throw timedOut(cause, timeout) ?? toTransportError(cause, method, url, signal);
+    throw transportFailure(cause, method, url, signal, timeout);
   } finally {
     // Leaving early (abort, decode error) must free the socket rather than leave it half read.
     if (!body.destroyed) body.destroy();
   }
 }
 
-/** The request's own timeout error when undici gave up waiting for its head or its body. */
-function timedOut(cause: unknown, timeout: HmbTransportTimeout | undefined): Error | undefined {
-  if (timeout === undefined) return undefined;
+/**
+ * What a request rejects with: the request's own timeout error when undici gave up waiting for its
+ * head or its body (undici's error kept as its cause), otherwise {@link toTransportError}'s.
+ */
+function transportFailure(
+  cause: unknown,
+  method: string,
+  url: string,
+  signal: AbortSignal,
+  timeout: HmbTransportTimeout | undefined,
+): unknown {
   const code = (cause as { code?: unknown } | null)?.code;
-  if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT') return undefined;
-  const error = timeout.error();
-  // The error says what timed out; undici's own one is kept as its cause.
-  return error.cause === undefined ? Object.assign(error, { cause }) : error;
+  if (
+    timeout !== undefined &&
+    (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+  ) {
+    const error = timeout.error();
+    return error.cause === undefined ? Object.assign(error, { cause }) : error;
+  }
+  return toTransportError(cause, method, url, signal);
 }
