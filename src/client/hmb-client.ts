@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, lastValueFrom, Observable, reduce, type Subscriber } from 'rxjs';
+import { defer, lastValueFrom, map, Observable, reduce, type Subscriber } from 'rxjs';
 import { retryWithBackoff, type HmbRetryConfig } from '../session/retry-with-backoff';
 import type { HmbFeatures, HmbInfo, HmbStatus } from '../protocol/bus-info';
 import { featuresFromWire, infoFromWire, statusFromWire } from '../protocol/bus-info-wire';
@@ -23,9 +23,9 @@ import { checkOutgoing } from '../protocol/outgoing-wire';
 import { HmbClosedError } from '../errors/closed-error';
 import { HmbSink } from '../sink/hmb-sink';
 import { encodeAsOneBatch } from '../sink/encode-as-one-batch';
-import { sendBatch, sendBatchNow, type HmbBatchSender } from '../sink/send-batch';
+import { batchSenderFor, sendBatch, sendBatchNow, type HmbBatchSender } from '../sink/send-batch';
 import type { HmbSendBatch } from '../protocol/send-batch';
-import { HmbPublishingSession } from '../sink/publishing-session';
+import { HmbPublishingSession, publishingSessionFor } from '../sink/publishing-session';
 import type { HmbSendReceipt } from '../sink/send-receipt';
 import type { HmbSendResult } from '../sink/send-result';
 import { DEFAULT_SINK_ATTEMPTS, type HmbSinkOptions } from '../sink/sink-options';
@@ -94,8 +94,6 @@ export class HmbClient {
    */
   private readonly closing = new AbortController();
   private defaultBatchSender: HmbBatchSender | undefined;
-  private defaultPromiseBatchSender:
-    (HmbBatchSender & { readonly signal: AbortSignal }) | undefined;
 
   /**
    * @param busUrl - `http(s)://host:port/bus` (a path prefix before the bus name is kept; credentials
@@ -259,12 +257,7 @@ export class HmbClient {
   sink<T = unknown>(options: HmbSinkOptions = {}): HmbSink<T> {
     // A sink is an Observer, not an Observable: there is no error channel yet, so it throws.
     checkSinkOptions(options, 'sink');
-    return new HmbSink<T>(this.context, {
-      ...options,
-      defaultMaxAttempts: DEFAULT_SINK_ATTEMPTS,
-      shared: this.publisher,
-      retry: { ...this.options.retry, ...options.retry },
-    });
+    return this.newSink<T>(options, DEFAULT_SINK_ATTEMPTS);
   }
 
   /**
@@ -287,40 +280,25 @@ export class HmbClient {
     messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
     options: HmbSinkOptions = {},
   ): Promise<HmbSendReceipt> {
-    let whole: HmbSendBatch<HmbOutgoing<T>> | undefined;
+    let checked: HmbCheckedSend<T>;
     try {
-      whole = this.oneBatchOf(messages, options);
+      checked = this.checkSend(messages, options);
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    if (whole !== undefined) {
+    const start: HmbSendReceipt = { sent: 0, uncertain: 0, batches: 0 };
+    if (checked.whole !== undefined) {
       // One body: its one result is the receipt. Nothing can cancel a Promise, so the attempts
       // run under the client's own signal (aborted by close()) rather than one of their own.
-      return sendBatchNow(whole, this.promiseBatchSender(options)).then((result) => {
-        if (result.kind !== 'sent') throw result.error;
-        const { messages, uncertain, sid } = result;
-        return {
-          sent: messages.length,
-          uncertain: uncertain ? messages.length : 0,
-          batches: 1,
-          sid,
-        };
-      });
+      return sendBatchNow(checked.whole, this.batchSender(options), this.closing.signal).then(
+        (result) => {
+          if (result.kind !== 'sent') throw result.error;
+          return addToReceipt(start, result);
+        },
+      );
     }
     return lastValueFrom(
-      this.send$<T>(messages, options).pipe(
-        reduce<HmbSendResult<T>, HmbSendReceipt>(
-          (receipt, result) => ({
-            sent: receipt.sent + (result.kind === 'sent' ? result.messages.length : 0),
-            uncertain:
-              receipt.uncertain +
-              (result.kind === 'sent' && result.uncertain ? result.messages.length : 0),
-            batches: receipt.batches + 1,
-            ...(result.kind === 'sent' ? { sid: result.sid } : {}),
-          }),
-          { sent: 0, uncertain: 0, batches: 0 },
-        ),
-      ),
+      this.sendInSink$(checked.list, options).pipe(reduce(addToReceipt<T>, start)),
     );
   }
 
@@ -338,36 +316,31 @@ export class HmbClient {
     messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
     options: HmbSinkOptions = {},
   ): Observable<HmbSendResult<T>> {
+    return defer(() => {
+      // Every message is checked before any is sent (an error notification otherwise).
+      const { whole, list } = this.checkSend(messages, options);
+      if (whole === undefined) return this.sendInSink$(list, options);
+      // The common case (one message, or a few): checked and encoded in one pass, one /send on
+      // the publishing session with the sink's retries, and no sink to set up and wind down.
+      return sendBatch(whole, this.batchSender(options)).pipe(
+        map((result: HmbSendResult<T>) => {
+          if (result.kind !== 'sent') throw result.error;
+          return result;
+        }),
+      );
+    });
+  }
+
+  /**
+   * Messages already checked, sent by a sink in as many batches as they need, in order: each
+   * batch's `sent` result, then complete; a failed batch errors it. Unsubscribing aborts the sink.
+   */
+  private sendInSink$<T>(
+    list: readonly HmbOutgoing<T>[],
+    options: HmbSinkOptions,
+  ): Observable<HmbSendResult<T>> {
     return new Observable<HmbSendResult<T>>((subscriber) => {
-      let whole: HmbSendBatch<HmbOutgoing<T>> | undefined;
-      // Every message is checked before any is sent.
-      try {
-        whole = this.oneBatchOf(messages, options);
-      } catch (error) {
-        subscriber.error(error);
-        return undefined;
-      }
-      const list: readonly HmbOutgoing<T>[] = Array.isArray(messages)
-        ? messages
-        : [messages as HmbOutgoing<T>];
-      if (whole !== undefined) {
-        // The common case (one message, or a few): checked and encoded in one pass, one /send on
-        // the publishing session with the sink's retries, and no sink to set up and wind down.
-        return sendBatch(whole, this.batchSender(options)).subscribe({
-          next: (result) =>
-            result.kind === 'sent' ? subscriber.next(result) : subscriber.error(result.error),
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        });
-      }
-      // Several batches: a sink sends them in order, each message handed to it as checked.
-      const sink = new HmbSink<T>(this.context, {
-        keepAliveSec: 0,
-        ...options,
-        defaultMaxAttempts: DEFAULT_SEND_ATTEMPTS,
-        shared: this.publisher,
-        retry: { ...this.options.retry, ...options.retry },
-      });
+      const sink = this.newSink<T>({ keepAliveSec: 0, ...options }, DEFAULT_SEND_ATTEMPTS);
       const results = sink.results.subscribe((result) => {
         if (result.kind === 'sent') subscriber.next(result);
         else subscriber.error(result.error);
@@ -386,15 +359,15 @@ export class HmbClient {
   }
 
   /**
-   * The options and messages of a `send` checked, and the messages encoded as one body when they
-   * fit one; `undefined` when they need several (each message then checked, none encoded yet).
+   * The options and messages of a `send` checked: the messages encoded as one body when they fit
+   * one (`whole`), otherwise each message checked and none encoded yet.
    *
    * @throws HmbBadParamError or HmbInvalidMessageError: nothing is sent then.
    */
-  private oneBatchOf<T>(
+  private checkSend<T>(
     messages: HmbOutgoing<T> | readonly HmbOutgoing<T>[],
     options: HmbSinkOptions,
-  ): HmbSendBatch<HmbOutgoing<T>> | undefined {
+  ): HmbCheckedSend<T> {
     checkSinkOptions(options, 'send');
     const list: readonly HmbOutgoing<T>[] = Array.isArray(messages)
       ? messages
@@ -402,40 +375,37 @@ export class HmbClient {
     const format = options.format ?? this.context.format;
     const whole = encodeAsOneBatch<T>(list, format, options);
     if (whole === undefined) for (const m of list) checkOutgoing(m, format);
-    return whole;
+    return { list, whole };
   }
 
   /**
-   * How `send` sends one batch: on the publishing session, with the client's and the call's retry.
+   * How `send` sends one batch: on the publishing session the options name (the client's shared
+   * one, or one of its own for `ownSession` or a `cid`), with the client's and the call's retry.
    * The one for the default options is built once (most sends name none).
    */
   private batchSender(options: HmbSinkOptions): HmbBatchSender {
-    if (!isEmpty(options)) return this.newBatchSender(options);
-    return (this.defaultBatchSender ??= this.newBatchSender(options));
+    const make = (): HmbBatchSender =>
+      batchSenderFor(
+        this.context,
+        publishingSessionFor(this.context, this.publisher, options).session,
+        this.withClientRetry(options),
+        DEFAULT_SEND_ATTEMPTS,
+      );
+    return isEmpty(options) ? (this.defaultBatchSender ??= make()) : make();
   }
 
-  /** {@link HmbClient.batchSender} whose attempts run under the client's own signal (see `closing`). */
-  private promiseBatchSender(
-    options: HmbSinkOptions,
-  ): HmbBatchSender & { readonly signal: AbortSignal } {
-    const make = (): HmbBatchSender & { readonly signal: AbortSignal } => ({
-      ...this.newBatchSender(options),
-      signal: this.closing.signal,
+  /** A sink on this client: the options' retry over the client's, the publishing session shared. */
+  private newSink<T>(options: HmbSinkOptions, defaultMaxAttempts: number): HmbSink<T> {
+    return new HmbSink<T>(this.context, {
+      ...this.withClientRetry(options),
+      defaultMaxAttempts,
+      shared: this.publisher,
     });
-    if (!isEmpty(options)) return make();
-    return (this.defaultPromiseBatchSender ??= make());
   }
 
-  private newBatchSender(options: HmbSinkOptions): HmbBatchSender {
-    return {
-      context: this.context,
-      publisher: this.publisher,
-      format: options.format ?? this.context.format,
-      retry: { maxAttempts: DEFAULT_SEND_ATTEMPTS, ...this.options.retry, ...options.retry },
-      uncertain: options.uncertain ?? 'resend',
-      scheduler: options.scheduler ?? asyncScheduler,
-      onTheWire: noop,
-    };
+  /** The options with their retry laid over the client's. */
+  private withClientRetry(options: HmbSinkOptions): HmbSinkOptions {
+    return { ...options, retry: { ...this.options.retry, ...options.retry } };
   }
 
   /**
@@ -660,4 +630,20 @@ function isEmpty(options: object): boolean {
   return true;
 }
 
-function noop(): void {}
+/** A receipt with one more batch's result counted. */
+function addToReceipt<T>(receipt: HmbSendReceipt, result: HmbSendResult<T>): HmbSendReceipt {
+  if (result.kind !== 'sent') return { ...receipt, batches: receipt.batches + 1 };
+  const n = result.messages.length;
+  return {
+    sent: receipt.sent + n,
+    uncertain: receipt.uncertain + (result.uncertain ? n : 0),
+    batches: receipt.batches + 1,
+    sid: result.sid,
+  };
+}
+
+/** What {@link HmbClient.send} makes of its messages before sending (see `checkSend`). */
+interface HmbCheckedSend<T> {
+  readonly list: readonly HmbOutgoing<T>[];
+  readonly whole: HmbSendBatch<HmbOutgoing<T>> | undefined;
+}

@@ -1,5 +1,4 @@
 import {
-  asyncScheduler,
   Subject,
   type Observable,
   type Observer,
@@ -16,8 +15,8 @@ import { checkOutgoing, heartbeatSendBody } from '../protocol/outgoing-wire';
 import { encodeSendBatch, type HmbSendBatch, type HmbSendBatchMemo } from '../protocol/send-batch';
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
-import { HmbPublishingSession } from './publishing-session';
-import { sendBatch, type HmbBatchSender } from './send-batch';
+import { publishingSessionFor, type HmbPublishingSession } from './publishing-session';
+import { batchSenderFor, sendBatch, type HmbBatchSender } from './send-batch';
 import { classifySendFailure } from './send-failure';
 import type { HmbSendResult, HmbSinkSummary } from './send-result';
 import {
@@ -117,10 +116,9 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     options: HmbSinkOptions & HmbSinkSetup,
   ) {
     this.format = options.format ?? context.format;
-    const shared =
-      options.ownSession === true || options.cid !== undefined ? undefined : options.shared;
-    this.ownsPublisher = shared === undefined;
-    this.publisher = shared ?? new HmbPublishingSession(context, options.cid);
+    const { session, own } = publishingSessionFor(context, options.shared, options);
+    this.publisher = session;
+    this.ownsPublisher = own;
     this.maxBatchMessages = Math.max(
       1,
       options.maxBatchMessages ?? DEFAULT_SINK_MAX_BATCH_MESSAGES,
@@ -132,13 +130,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     );
     this.keepAliveMs = (options.keepAliveSec ?? DEFAULT_SINK_KEEP_ALIVE_SEC) * 1000;
     this.idleScheduler = options.scheduler ?? unrefScheduler;
-    this.sender = {
-      context,
-      publisher: this.publisher,
-      format: this.format,
-      retry: { maxAttempts: options.defaultMaxAttempts, ...options.retry },
-      uncertain: options.uncertain ?? 'resend',
-      scheduler: options.scheduler ?? asyncScheduler,
+    this.sender = batchSenderFor(context, this.publisher, options, options.defaultMaxAttempts, {
       // Every attempt runs under the sink's own signal: abort() ends the request in flight, and
       // no batch pays for a controller of its own (an AbortSignal per request was the largest
       // cost of a sink sending small batches).
@@ -147,7 +139,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
         if (sending) this.counts.requests++;
         this.onTheWire = sending ? this.batchSize : 0;
       },
-    };
+    });
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -416,17 +408,15 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    * reported it already.
    */
   private sendBatch(batch: HmbSendBatch<HmbOutgoing<T>>): Promise<void> {
-    const { messages, body } = batch;
-    if (messages.length === 0) return Promise.resolve();
+    const { messages } = batch;
     this.batchSize = messages.length;
-    const outgoing = { messages, body };
     return new Promise((resolve, reject) => {
       const inFlight = { subscription: undefined as Subscription | undefined, settle: resolve };
       this.inFlight = inFlight;
       const over = (): void => {
         if (this.inFlight === inFlight) this.inFlight = undefined;
       };
-      inFlight.subscription = sendBatch(outgoing, this.sender).subscribe({
+      inFlight.subscription = sendBatch(batch, this.sender).subscribe({
         next: (result) => {
           this.dropSettled(messages.length);
           this.emit(result);

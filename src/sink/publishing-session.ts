@@ -19,8 +19,6 @@ export class HmbPublishingSession {
   private cid: string | undefined;
   private opening: Promise<string> | undefined;
   private readonly controller = new AbortController();
-  /** /open requests made so far (for tests and metrics). */
-  opens = 0;
 
   /**
    * @param context - where and how to open the session.
@@ -61,7 +59,6 @@ export class HmbPublishingSession {
 
   private async open(): Promise<string> {
     try {
-      this.opens++;
       const ack = await openSession(
         this.context,
         this.cid === undefined ? {} : { cid: this.cid },
@@ -93,4 +90,19 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * The session a sink or a send publishes on: the client's shared one, unless the options ask for
+ * one of its own (`ownSession`, or a `cid`, which belongs to a session of its own). `own` says
+ * which, so that an own session is closed with its sink.
+ */
+export function publishingSessionFor(
+  context: HmbSessionContext,
+  shared: HmbPublishingSession | undefined,
+  options: { readonly ownSession?: boolean; readonly cid?: string },
+): { readonly session: HmbPublishingSession; readonly own: boolean } {
+  if (shared !== undefined && options.ownSession !== true && options.cid === undefined)
+    return { session: shared, own: false };
+  return { session: new HmbPublishingSession(context, options.cid), own: true };
 }

@@ -1,4 +1,5 @@
 import {
+  asyncScheduler,
   catchError,
   defer,
   lastValueFrom,
@@ -18,7 +19,7 @@ import type { HmbSessionContext } from '../session/session-context';
 import type { HmbPublishingSession } from './publishing-session';
 import { classifySendFailure, sendRetryDecision } from './send-failure';
 import type { HmbSendResult } from './send-result';
-import type { HmbUncertainPolicy } from './sink-options';
+import type { HmbSinkOptions, HmbUncertainPolicy } from './sink-options';
 
 /** @internal A batch ready to go: its messages, in order, and their /send body. */
 export interface HmbOutgoingBatch<T> {
@@ -47,6 +48,33 @@ export interface HmbBatchSender {
 }
 
 /**
+ * @internal How batches go out with the given sink/send options: on `publisher`, in the options'
+ * format (default the context's), with their retry (`maxAttempts` default `defaultMaxAttempts`),
+ * uncertain policy and scheduler.
+ */
+export function batchSenderFor(
+  context: HmbSessionContext,
+  publisher: HmbPublishingSession,
+  options: HmbSinkOptions,
+  defaultMaxAttempts: number,
+  extra: Pick<HmbBatchSender, 'onTheWire'> & { readonly signal?: AbortSignal } = {
+    onTheWire: noop,
+  },
+): HmbBatchSender {
+  return {
+    context,
+    publisher,
+    format: options.format ?? context.format,
+    retry: { maxAttempts: defaultMaxAttempts, ...options.retry },
+    uncertain: options.uncertain ?? 'resend',
+    scheduler: options.scheduler ?? asyncScheduler,
+    ...extra,
+  };
+}
+
+function noop(): void {}
+
+/**
  * Sends one batch until its fate is known: a cold Observable of the one result (`sent`, `failed`
  * or, under the `report` policy, `unknown`), then complete. Each attempt takes the publishing
  * session (opening one when there is none) and makes one /send; whether a failed attempt is
@@ -62,19 +90,20 @@ export function sendBatch<T>(
 
 /**
  * {@link sendBatch} as a Promise, for a caller that cannot cancel (its attempts run under
- * `sender.signal`). The first attempt is made directly; only when it fails does the batch go on to
+ * `signal`). The first attempt is made directly; only when it fails does the batch go on to
  * the retries, on the same backoff and decisions as {@link sendBatch}. A one-message `send()` that
  * succeeds at once (nearly all of them) thus builds no Observable chain at all.
  */
 export async function sendBatchNow<T>(
   batch: HmbOutgoingBatch<T>,
-  sender: HmbBatchSender & { readonly signal: AbortSignal },
+  sender: HmbBatchSender,
+  signal: AbortSignal,
 ): Promise<HmbSendResult<T>> {
   const attempts = new BatchAttempts(batch, sender);
   try {
-    return await attempts.attempt(sender.signal);
+    return await attempts.attempt(signal);
   } catch (error) {
-    return lastValueFrom(withRetries(batch, sender, attempts, { error }));
+    return lastValueFrom(withRetries(batch, { ...sender, signal }, attempts, { error }));
   }
 }
 
