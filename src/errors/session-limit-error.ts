@@ -27,10 +27,7 @@ export class HmbSessionLimitError extends HmbError {
   }
 
   constructor(message: string, options: HmbSessionLimitErrorOptions = {}) {
-    const { clientSessions, ...rest } = options;
-    super(message, rest);
-    if (clientSessions !== undefined) {
-      Object.defineProperty(this, 'clientSessions', { value: clientSessions, enumerable: true });
-    }
+    // HmbError sets every option given as a read-only property, clientSessions included.
+    super(message, options);
   }
 }
