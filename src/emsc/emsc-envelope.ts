@@ -1,4 +1,5 @@
 import { Binary, ByteUtils } from 'bson';
+import { isDocument } from '../protocol/filter/is-document';
 import { HmbEmscError, type HmbEmscProblem } from '../errors/emsc-error';
 import type { HmbErrorOptions } from '../errors/hmb-error';
 import { inflateZlib } from './zlib-streams';
@@ -7,8 +8,7 @@ import { inflateZlib } from './zlib-streams';
 // `data` = { _header: { creationtime, author, agency, metadata? }, _type?, … } on messages of
 // type EMSC_MSG. See docs/emsc.md.
 
-/** The message type of every EMSC envelope. */
-export const EMSC_MESSAGE_TYPE = 'EMSC_MSG';
+export { EMSC_MESSAGE_TYPE } from '../protocol/message';
 
 /** The `_header` of an EMSC envelope. */
 export interface HmbEmscHeader {
@@ -154,12 +154,6 @@ function contentBytes(content: unknown, fail: Fail): Uint8Array {
       return ByteUtils.fromBase64(content);
   }
   throw fail('bad-field', `content is ${describe(content)}, not binary`);
-}
-
-function isDocument(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function describe(value: unknown): string {

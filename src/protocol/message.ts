@@ -70,6 +70,8 @@ export const HEARTBEAT_TYPE = 'HEARTBEAT';
 export const EOF_TYPE = 'EOF';
 /** The type of the announcements of new queues on the `ANNOUNCEMENT` queue. */
 export const NEW_QUEUE_TYPE = 'NEW_QUEUE';
+/** The message type of every EMSC envelope (docs/emsc.md). */
+export const EMSC_MESSAGE_TYPE = 'EMSC_MSG';
 /** The queue every bus has from the start; NEW_QUEUE messages are posted to it. */
 export const ANNOUNCEMENT_QUEUE = 'ANNOUNCEMENT';
 

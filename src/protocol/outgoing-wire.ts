@@ -2,7 +2,7 @@ import { BSON } from 'bson';
 import { HmbInvalidMessageError } from '../errors/invalid-message-error';
 import { bsonSeq } from './bson-codec';
 import type { HmbFormat } from './hmb-format';
-import { EOF_TYPE, HEARTBEAT_TYPE, NEW_QUEUE_TYPE } from './message';
+import { EMSC_MESSAGE_TYPE, EOF_TYPE, HEARTBEAT_TYPE, NEW_QUEUE_TYPE } from './message';
 import type { HmbOutgoing } from './outgoing';
 import { formatHmbTime } from './time';
 import {
@@ -65,7 +65,7 @@ export interface HmbCheckedOutgoing {
 export function checkOutgoing(message: HmbOutgoing, format: HmbFormat): HmbCheckedOutgoing {
   const wire = outgoingToWire(message, format);
   if (format === 'json') {
-    if (message.type === 'EMSC_MSG')
+    if (message.type === EMSC_MESSAGE_TYPE)
       throw new HmbInvalidMessageError(
         "an EMSC envelope (EMSC_MSG) is BSON-only: its creation time is a datetime and its content binary, which JSON cannot carry and EMSC's decoder cannot read as text; send it with format 'bson'",
         message,
