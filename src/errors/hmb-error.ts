@@ -44,8 +44,6 @@ export interface HmbErrorContext {
   readonly body?: string;
 }
 
-export { bodyExcerpt, MAX_BODY_EXCERPT_CHARS } from './body-excerpt';
-
 /** Constructor options shared by every hmb-rx error. */
 export interface HmbErrorOptions extends HmbErrorContext {
   /** The underlying failure (a socket error, a parse error, …). */

@@ -39,8 +39,7 @@ export function bsonNumberType(
   container: object,
   key: string | number,
 ): HmbBsonNumberType | undefined {
-  const record = (container as { [BSON_NUMBER_TYPES]?: NumberTypeRecord })[BSON_NUMBER_TYPES];
-  return record === undefined ? undefined : record[key];
+  return numberTypesOf(container)?.[key];
 }
 
 /** The record of `container`, or undefined; what the encoder reads. */

@@ -1,3 +1,4 @@
+import { bodyExcerpt } from '../errors/body-excerpt';
 import { HmbDecodeError } from '../errors/decode-error';
 import { exchange, utf8Text } from './exchange';
 import type { HmbSessionContext } from './session-context';
@@ -23,7 +24,7 @@ export async function getJson(
       cause,
       url,
       bus: ctx.endpoint.busUrl,
-      body: text.slice(0, 200),
+      body: bodyExcerpt(text),
     });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

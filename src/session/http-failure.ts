@@ -1,4 +1,5 @@
-import { bodyExcerpt, type HmbErrorContext } from '../errors/hmb-error';
+import { bodyExcerpt } from '../errors/body-excerpt';
+import type { HmbErrorContext } from '../errors/hmb-error';
 import { HmbBadParamError } from '../errors/bad-param-error';
 import type { HmbError } from '../errors/hmb-error';
 import { HmbHttpError } from '../errors/http-error';

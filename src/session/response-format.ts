@@ -1,7 +1,8 @@
 import type { HmbErrorContext } from '../errors/hmb-error';
 import { HmbProtocolError } from '../errors/protocol-error';
 import { bodyExcerpt } from '../errors/body-excerpt';
-import type { HmbFormat } from '../protocol/hmb-format';
+import { BSON_CONTENT_TYPE, JSON_CONTENT_TYPE, type HmbFormat } from '../protocol/hmb-format';
+import { utf8Text } from './exchange';
 
 /**
  * The format of a successful answer to /open, /recv or /stream, read from its Content-Type: the
@@ -22,11 +23,13 @@ export function formatOfAnswer(
   body?: Uint8Array,
 ): HmbFormat {
   if (contentType === undefined) return sessionFormat;
+  // The bus's own header as it sends it, before any parsing (every /recv passes here).
+  if (contentType === JSON_CONTENT_TYPE) return 'json';
+  if (contentType === BSON_CONTENT_TYPE) return 'bson';
   const mediaType = contentType.split(';', 1)[0]!.trim().toLowerCase();
-  if (mediaType === 'application/json') return 'json';
-  if (mediaType === 'application/bson') return 'bson';
-  const excerpt =
-    body === undefined ? undefined : bodyExcerpt(new TextDecoder().decode(body.subarray(0, 4096)));
+  if (mediaType === JSON_CONTENT_TYPE) return 'json';
+  if (mediaType === BSON_CONTENT_TYPE) return 'bson';
+  const excerpt = body === undefined ? undefined : bodyExcerpt(utf8Text(body.subarray(0, 4096)));
   throw new HmbProtocolError(
     `the server answered with Content-Type ${JSON.stringify(contentType)}, not an HMB reply ` +
       `(application/json or application/bson): is ${context.url ?? 'the URL'} an HMB bus?` +
