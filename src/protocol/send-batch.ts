@@ -52,9 +52,11 @@ export function encodeSendBatch<M extends HmbOutgoing>(
   if (format === 'bson') return bsonBatch(queue, start, end, limits);
   const count = Math.min(limits.maxMessages, end - start);
   const likelyFits = memo === undefined || memo.jsonBytesPerMessage * count <= limits.maxBytes;
+  // What the one-go attempt checked, kept for the message-by-message packing if it falls back.
+  const checkedAt: HmbCheckedOutgoing[] = [];
   const batch =
-    (likelyFits ? jsonBatchAtOnce(queue, start, end, limits) : undefined) ??
-    jsonBatch(queue, start, end, limits);
+    (likelyFits ? jsonBatchAtOnce(queue, start, end, limits, checkedAt) : undefined) ??
+    jsonBatch(queue, start, end, limits, checkedAt);
   // Characters, not bytes: close enough to choose the way, and no scan of the body.
   if (memo !== undefined && batch.messages.length > 0)
     memo.jsonBytesPerMessage = batch.body.length / batch.messages.length;
@@ -75,13 +77,15 @@ export interface HmbSendBatchMemo {
  * sender does: half again as fast as text per message joined (bench/sink-cpu.ts). `undefined`
  * when it cannot be: a message needs the exact writer (`-0`), the writer throws (the message to
  * blame is then found one by one), or the whole is over `maxBytes` (packed one by one instead, as
- * many as fit). The messages are checked in the same order and with the same refusals either way.
+ * many as fit). The messages are checked in the same order and with the same refusals either way;
+ * each check is kept in `checkedAt[i - start]`, so that the fallback does not check again.
  */
 function jsonBatchAtOnce<M extends HmbOutgoing>(
   queue: readonly M[],
   start: number,
   end: number,
   { maxMessages, maxBytes }: HmbSendBatchLimits,
+  checkedAt: HmbCheckedOutgoing[],
 ): HmbSendBatch<M> | undefined {
   const messages: M[] = [];
   const refused: { message: M; error: HmbInvalidMessageError }[] = [];
@@ -96,6 +100,7 @@ function jsonBatchAtOnce<M extends HmbOutgoing>(
       refused.push({ message, error: refusalOf(error) });
       continue;
     }
+    checkedAt[i - start] = checked;
     if (checked.exactJson) return undefined;
     list[messages.length] = checked.wire;
     messages.push(message);
@@ -118,11 +123,13 @@ function refusalOf(error: unknown): HmbInvalidMessageError {
   throw error;
 }
 
+/** The JSON batch written message by message, as many as fit; `checkedAt` as jsonBatchAtOnce left it. */
 function jsonBatch<M extends HmbOutgoing>(
   queue: readonly M[],
   start: number,
   end: number,
   { maxMessages, maxBytes }: HmbSendBatchLimits,
+  checkedAt: readonly HmbCheckedOutgoing[],
 ): HmbSendBatch<M> {
   const messages: M[] = [];
   const refused: { message: M; error: HmbInvalidMessageError }[] = [];
@@ -135,7 +142,7 @@ function jsonBatch<M extends HmbOutgoing>(
     const message = queue[i]!;
     let text: string;
     try {
-      text = checkedToJson(message, checkOutgoing(message, 'json'));
+      text = checkedToJson(message, checkedAt[i - start] ?? checkOutgoing(message, 'json'));
     } catch (error) {
       if (messages.length > 0) break;
       refused.push({ message, error: refusalOf(error) });
