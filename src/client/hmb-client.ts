@@ -46,12 +46,7 @@ import {
 import { resumeAfterFailures, subscriptionRetry } from './subscription-retry';
 import { deadLinkWatchdog, silenceLimitMs } from './subscription-watchdog';
 import { CursorPersistence } from '../cursor/cursor-persistence';
-import {
-  checkClientOptions,
-  checkSinkOptions,
-  checkSubscribeOptions,
-  checkSubscribeParams,
-} from './validate-options';
+import { checkClientOptions, checkSinkOptions } from './validate-options';
 
 /** Attempts of one batch of {@link HmbClient.send} (the first one included) before it fails. */
 export const DEFAULT_SEND_ATTEMPTS = 5;
@@ -150,7 +145,7 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbEvent<T>> {
-    return this.eventStream(params, options, 'events', 'events') as Observable<HmbEvent<T>>;
+    return this.eventStream(params, options, 'events') as Observable<HmbEvent<T>>;
   }
 
   /**
@@ -183,7 +178,7 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbMessage<T> | HmbHeartbeat> {
-    return this.eventStream(params, options, 'messages', 'subscribe') as Observable<
+    return this.eventStream(params, options, 'subscribe') as Observable<
       HmbMessage<T> | HmbHeartbeat
     >;
   }
@@ -205,19 +200,8 @@ export class HmbClient {
     params: HmbSubscribeParams,
     options: HmbSubscribeOptions = {},
   ): Observable<HmbMessage<T>> {
-    return defer(() => {
-      // Checked before `keep: false` is spread into each queue's parameters: `{ ...null }` is `{}`.
-      checkSubscribeParams(params, 'recvAll');
-      checkSubscribeOptions(options, 'recvAll');
-      const queue: Record<string, HmbQueueParams> = {};
-      for (const [name, p] of Object.entries(params.queue)) queue[name] = { ...p, keep: false };
-      return this.eventStream(
-        { ...params, queue },
-        { ...options, heartbeats: false },
-        'messages',
-        'recvAll',
-      ) as Observable<HmbMessage<T>>;
-    });
+    // The plan checks the parameters, then reads each queue to its end (`keep: false`).
+    return this.eventStream(params, options, 'recvAll') as Observable<HmbMessage<T>>;
   }
 
   /** The bus's queues with their seq and time ranges (GET /info): one value, then complete. */
@@ -481,9 +465,10 @@ export class HmbClient {
   private eventStream(
     params: HmbSubscribeParams,
     callOptions: HmbSubscribeOptions,
-    mode: 'events' | 'messages',
     method: HmbSubscribeMethod,
   ): Observable<HmbEvent> {
+    // `events` delivers everything as events; the others deliver messages and call the callbacks.
+    const everyEvent = method === 'events';
     return new Observable<HmbEvent>((subscriber) => {
       let plan: HmbSubscriptionPlan;
       try {
@@ -496,7 +481,9 @@ export class HmbClient {
         return undefined;
       }
       const { options } = plan;
-      const states = new ConnectionStateMachine(this.stateListener(options, mode, subscriber));
+      const states = new ConnectionStateMachine(
+        this.stateListener(options, everyEvent, subscriber),
+      );
       const cursor = this.cursorFor(plan);
       const persistence =
         options.cursor === undefined ? undefined : new CursorPersistence(options.cursor, cursor);
@@ -515,10 +502,9 @@ export class HmbClient {
           ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
         }),
       );
-      const deliver =
-        mode === 'events'
-          ? deliverEveryEvent(subscriber)
-          : routeMessagesAndCallbacks(subscriber, options);
+      const deliver = everyEvent
+        ? deliverEveryEvent(subscriber)
+        : routeMessagesAndCallbacks(subscriber, options);
 
       // Every operator here is a hop for each message: the cursor store is loaded inside the
       // attempt (`prepare`), and progress, delivery and saving are done by this one observer.
@@ -555,7 +541,7 @@ export class HmbClient {
    */
   private stateListener(
     options: HmbSubscribeOptions,
-    mode: 'events' | 'messages',
+    everyEvent: boolean,
     subscriber: Subscriber<HmbEvent>,
   ): (state: HmbConnectionState) => void {
     // Whether this subscription holds an open session now, counted in openSubscriptionSessions.
@@ -566,7 +552,7 @@ export class HmbClient {
         this.openSubscriptionSessions += holding ? 1 : -1;
       }
       options.onState?.(state);
-      if (mode === 'events' && !subscriber.closed) subscriber.next({ kind: 'state', state });
+      if (everyEvent && !subscriber.closed) subscriber.next({ kind: 'state', state });
     };
   }
 

@@ -1,6 +1,6 @@
 import { HmbBadParamError } from '../errors/bad-param-error';
 import type { HmbReceiveMode } from '../session/batch-source';
-import type { HmbSubscribeParams } from '../protocol/open-params';
+import type { HmbQueueParams, HmbSubscribeParams } from '../protocol/open-params';
 import {
   DEFAULT_HEARTBEAT_SEC,
   type HmbClientOptions,
@@ -32,15 +32,31 @@ export function planSubscription(
   method: HmbSubscribeMethod,
   client: { readonly options: HmbClientOptions; readonly receiveMode: HmbReceiveMode },
 ): HmbSubscriptionPlan {
-  const options: HmbSubscribeOptions = { ...client.options.subscribeDefaults, ...callOptions };
-  const receiveMode = options.transport ?? client.receiveMode;
   checkSubscribeOptions(callOptions, method);
   checkSubscribeParams(params, method);
+  const options: HmbSubscribeOptions = {
+    ...client.options.subscribeDefaults,
+    ...callOptions,
+    // A window read to its end: no heartbeats to watch for.
+    ...(method === 'recvAll' ? { heartbeats: false } : {}),
+  };
+  const receiveMode = options.transport ?? client.receiveMode;
   return {
-    params: withDefaultHeartbeat(params, receiveMode, client.options.heartbeat),
+    params: withDefaultHeartbeat(
+      method === 'recvAll' ? readToEnd(params) : params,
+      receiveMode,
+      client.options.heartbeat,
+    ),
     options,
     receiveMode,
   };
+}
+
+/** recvAll's parameters: every queue read once, to its end (`keep: false`); checked already. */
+function readToEnd(params: HmbSubscribeParams): HmbSubscribeParams {
+  const queue: Record<string, HmbQueueParams> = {};
+  for (const [name, p] of Object.entries(params.queue)) queue[name] = { ...p, keep: false };
+  return { ...params, queue };
 }
 
 /** The user's parameters (checked already), with the default heartbeat filled in. */
