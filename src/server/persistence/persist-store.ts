@@ -265,8 +265,13 @@ export class PersistStore {
    */
   async commit(): Promise<void> {
     const logs = [...this.unsettled];
-    await Promise.all(logs.map((log) => log.written()));
+    // Wait for every log, not only until the first failure: a log left in `unsettled` after its
+    // write failed keeps answering with that failure, so every later commit (other buses too)
+    // rejected until its queue was appended to again.
+    const results = await Promise.allSettled(logs.map((log) => log.written()));
     for (const log of logs) if (log.settled) this.unsettled.delete(log);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   private async flushAll(): Promise<void> {
