@@ -72,17 +72,17 @@ export async function handleSend(ctx: RequestContext): Promise<void> {
   session.begin();
   try {
     const failure = ctx.isJson() ? await sendJson(ctx, session) : await sendBson(ctx, session);
-    // Acknowledge only what is written to the logs: a crash after the 204 must not lose it.
-    // Sends answering at the same time share the writes.
-    const stored = await committed(ctx);
     if (failure === 'aborted') return;
-    if (failure === undefined && !stored) return ctx.fail(503, STORAGE_FAILED);
     if (failure !== undefined)
       return ctx.fail(
         failure.status,
         failure.message,
         failure.status === 400 && failure.message.endsWith('request body too large'),
       );
+    // Acknowledge only what is written to the logs: a crash after the 204 must not lose it.
+    // Sends answering at the same time share the writes. A failed or aborted send promises
+    // nothing, so it does not wait for them.
+    if (!(await committed(ctx))) return ctx.fail(503, STORAGE_FAILED);
     sendEmpty(ctx.res, 204);
   } finally {
     session.end();
