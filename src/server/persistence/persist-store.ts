@@ -53,16 +53,25 @@ export class PersistStore {
   private readonly logs = new Set<QueueLog>();
   /** Logs with records not yet written, or a write still running. */
   private readonly unsettled = new Set<QueueLog>();
+  /**
+   * Logs written but not yet fsynced: the timer flushes only these, not every log ever opened.
+   * A log is added by its write and taken out when the timer's flush starts (a write after that
+   * adds it again).
+   */
+  private readonly unsynced = new Set<QueueLog>();
   private readonly loaded: LoadedBus[] = [];
-  private readonly timer: NodeJS.Timeout;
+  /** The fsync timer; none with `fsyncOnSend`, where every commit fsyncs. */
+  private readonly timer: NodeJS.Timeout | undefined;
   private readonly busDirs = new Map<string, string>();
 
   private constructor(
     private readonly root: string,
     private readonly options: PersistOptions,
   ) {
-    this.timer = setInterval(() => void this.flushAll(), options.fsyncIntervalMs);
-    this.timer.unref();
+    if (!options.fsyncOnSend) {
+      this.timer = setInterval(() => void this.flushUnsynced(), options.fsyncIntervalMs);
+      this.timer.unref();
+    }
   }
 
   /** Opens (creating it if needed) and loads the store. */
@@ -232,6 +241,7 @@ export class PersistStore {
       records,
       (message, cause) => this.options.logger({ type: 'storage-error', message, cause }),
       this.options.fsyncOnSend,
+      (unsynced) => this.unsynced.add(unsynced),
     );
     this.logs.add(log);
     return log;
@@ -274,8 +284,10 @@ export class PersistStore {
     if (failed !== undefined) throw failed.reason;
   }
 
-  private async flushAll(): Promise<void> {
-    await Promise.all([...this.logs].map((log) => log.flush()));
+  private async flushUnsynced(): Promise<void> {
+    const logs = [...this.unsynced];
+    this.unsynced.clear();
+    await Promise.all(logs.map((log) => log.flush()));
   }
 
   /** Stops the timer, writes and fsyncs everything, closes the files. */

@@ -28,6 +28,8 @@ export class QueueLog {
     existingRecords: number,
     private readonly onError: (message: string, cause: unknown) => void,
     private readonly syncEachWrite = false,
+    /** Told when a write leaves data not yet fsynced, so the store's timer flushes only such logs. */
+    private readonly onUnsynced: (log: QueueLog) => void = () => undefined,
   ) {
     this.records = existingRecords;
   }
@@ -72,6 +74,8 @@ export class QueueLog {
       const handle = await this.open();
       await handle.writev(batch);
       this.unsynced = true;
+      // Synced just below otherwise.
+      if (!sync) this.onUnsynced(this);
     }
     if (sync && this.unsynced && this.handle !== undefined) {
       this.unsynced = false;
