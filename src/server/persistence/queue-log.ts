@@ -83,11 +83,11 @@ export class QueueLog {
     }
   }
 
-  /** Whether a compaction is queued or running. */
+  /** Whether a compaction is queued or running (the store starts one only when none is). */
   get compacting(): boolean {
-    return this.compactions > 0;
+    return this.compactionQueued;
   }
-  private compactions = 0;
+  private compactionQueued = false;
 
   /**
    * Replaces the file's content with the record payloads `snapshot()` returns, atomically: a
@@ -96,7 +96,7 @@ export class QueueLog {
    * holds it); records appended later go to the new file.
    */
   compact(snapshot: () => readonly Buffer[]): Promise<void> {
-    this.compactions++;
+    this.compactionQueued = true;
     const done = this.run(async () => {
       const framed = snapshot().map(frameRecord);
       this.pending = [];
@@ -113,7 +113,7 @@ export class QueueLog {
       await rename(tmp, this.path);
       await syncDir(dirname(this.path));
     }).finally(() => {
-      this.compactions--;
+      this.compactionQueued = false;
     });
     this.lastWrite = done;
     return done.catch(() => undefined);
