@@ -225,7 +225,7 @@ export class PersistStore {
     if (log === undefined) {
       const path = join(this.busDir(bus), `${safeFileName(queue.name)}${LOG_SUFFIX}`);
       // A file there that was not loaded is not this queue's log: a new log never appends to it.
-      if (existsSync(path) && statSync(path).size > 0)
+      if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0)
         this.moveAside(path, 'a log that was not loaded at start');
       log = this.newLog(path, 0);
       log.append(queueNameRecord(queue.name));
