@@ -27,9 +27,9 @@ export class QueueLog {
     readonly path: string,
     existingRecords: number,
     private readonly onError: (message: string, cause: unknown) => void,
-    private readonly syncEachWrite = false,
+    private readonly syncEachWrite: boolean,
     /** Told when a write leaves data not yet fsynced, so the store's timer flushes only such logs. */
-    private readonly onUnsynced: (log: QueueLog) => void = () => undefined,
+    private readonly onUnsynced: (log: QueueLog) => void,
   ) {
     this.records = existingRecords;
   }
