@@ -2,6 +2,7 @@ import { serialize } from 'bson';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { Agent } from 'undici';
+import type { HmbServerLogEvent } from '../../src/server';
 import { rawRequest, rawSocket, useTestBuses } from '../helpers/raw-http';
 
 describe('server errors and robustness', () => {
@@ -207,6 +208,43 @@ describe('server errors and robustness', () => {
     expect(events.filter((t) => t === 'bus-freed').length).toBeGreaterThan(0);
     const kept = await bus.other('keeper').getJson<{ queue: object }>('info');
     expect(Object.keys(kept.queue)).toEqual(['ANNOUNCEMENT', 'Q']);
+  });
+
+  it('server errors: a bus whose /open body is still arriving is not freed to make room, so the session it opens stays reachable', async () => {
+    const events: HmbServerLogEvent[] = [];
+    let created: () => void = () => undefined;
+    const slowBusCreated = new Promise<void>((resolve) => (created = resolve));
+    const bus = await start({
+      maxBuses: 2,
+      logger: (e) => {
+        events.push(e);
+        if (e.type === 'bus-created' && e.bus === 'slow') created();
+      },
+    });
+    let release: () => void = () => undefined;
+    const rest = new Promise<void>((resolve) => (release = resolve));
+    async function* slowBody(): AsyncIterable<Buffer> {
+      yield Buffer.from('{"cid":');
+      await rest;
+      yield Buffer.from('"late"}');
+    }
+    const slow = bus.other('slow');
+    const opening = slow.req('/open', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: slowBody(),
+    });
+    await slowBusCreated;
+    // Two more buses while the /open waits for its body: the second needs room.
+    expect((await bus.other('x').req('/features')).status).toBe(200);
+    expect((await bus.other('y').req('/features')).status).toBe(200);
+    release();
+    const opened = await opening;
+    expect(opened.status).toBe(200);
+    const sid = (JSON.parse(opened.text) as { sid: string }).sid;
+    expect(events.filter((e) => e.type === 'bus-freed')).toEqual([{ type: 'bus-freed', bus: 'x' }]);
+    const status = await slow.getJson<{ session: Record<string, unknown> }>('status');
+    expect(Object.keys(status.session)).toEqual([sid]);
   });
 
   it('server errors: whatever bytes a client sends to any method, the server answers and keeps serving', async () => {

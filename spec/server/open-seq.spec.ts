@@ -134,6 +134,15 @@ describe('server /open seq, endseq, qlen, oowait', () => {
     expect((await pending).map((f) => f['seq'])).toEqual([3, 4]);
   });
 
+  it('server /open: a sparse queue (every 3rd of 60,000 seqs, then a long jump) is caught up with exactly the held seqs, in order', async () => {
+    const bus = await start();
+    const held = [...Array.from({ length: 20_000 }, (_, i) => i * 3), 90_000];
+    await bus.seed(held.map((seq) => ({ type: 'T', queue: 'Q', seq })));
+    const opened = await bus.open({ queue: { Q: { seq: 0, keep: false } } });
+    const got = await bus.recvAll(opened.sid);
+    expect(got.map((f) => f['seq'])).toEqual(held);
+  });
+
   it('server /open oowait: 0 or absent does not wait', async () => {
     const bus = await start();
     const sender = await bus.seed(msgs('Q', 3));

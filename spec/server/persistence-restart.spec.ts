@@ -7,6 +7,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -255,5 +256,19 @@ describe('server persistence across restarts', () => {
     const third = await boot();
     expect(await stored(third.other(long))).toEqual([[0, 0]]);
     expect(readdirSync(dir).filter((d) => d.startsWith(`${busDir}.orphaned-`))).toHaveLength(1);
+  });
+  it('server persistence: a log write that fails answers that /send 503 once, and later sends (another bus, another queue) answer 204 again', async () => {
+    const events: HmbServerLogEvent[] = [];
+    const bus = await boot({ logger: (e) => events.push(e) });
+    const sid = await bus.seed([{ type: 'T', queue: 'A' }]);
+    // Queue F's log is /dev/full: its first write fails with ENOSPC, even for root.
+    symlinkSync('/dev/full', join(dir, hex('test'), `${hex('F')}.log`));
+    const failed = await bus.sendJson(sid, [{ type: 'T', queue: 'F' }]);
+    expect(failed.status).toBe(503);
+    expect(events.some((e) => e.type === 'storage-error')).toBe(true);
+    const other = bus.other('other');
+    const otherSid = await other.seed([]);
+    expect((await other.sendJson(otherSid, [{ type: 'T', queue: 'R' }])).status).toBe(204);
+    expect((await bus.sendJson(sid, [{ type: 'T', queue: 'A' }])).status).toBe(204);
   });
 });

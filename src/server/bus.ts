@@ -50,9 +50,30 @@ export class Bus implements SessionWatcher {
     return this.queues.get(name);
   }
 
-  /** Whether the bus holds nothing: no session, no queue but ANNOUNCEMENT, and that one empty. */
+  /**
+   * Requests naming this bus that are being handled. An /open still reading its body has no
+   * session yet; counting it keeps the bus from being freed under it, which would leave the new
+   * session on a bus no later request can reach.
+   */
+  private requests = 0;
+
+  /** Notes that a request naming this bus is being handled (the router, around each handler). */
+  requestStarted(): void {
+    this.requests++;
+  }
+
+  /** Notes that a request counted by {@link requestStarted} is done. */
+  requestEnded(): void {
+    this.requests--;
+  }
+
+  /**
+   * Whether the bus holds nothing: no request in progress, no session, no queue but
+   * ANNOUNCEMENT, and that one empty.
+   */
   isEmpty(): boolean {
     return (
+      this.requests === 0 &&
       this.sessions.size === 0 &&
       this.queues.size === 1 &&
       this.queues.get(ANNOUNCEMENT_QUEUE)?.next === 0

@@ -58,17 +58,18 @@ export class Queue {
   }
 
   /**
-   * The lowest seq held at or after `from` (`undefined` if none): walks the seqs when they are
-   * dense, the map's keys when the seqs are sparse, so the cost is bounded by what is stored.
+   * The lowest seq held at or after `from` (`undefined` if none). Steps forward at most as many
+   * seqs as are stored, then scans the map's keys: a short gap is found by stepping, a long one
+   * costs one pass over what is stored. Deciding by the whole queue's density instead made a
+   * sparse queue scan every key for every gap, so a subscriber's catch-up grew quadratically.
    */
   lowestFrom(from: number): number | undefined {
-    if (this.nextSeq - from <= this.bySeq.size * 2) {
-      for (let seq = from; seq < this.nextSeq; seq++) if (this.bySeq.has(seq)) return seq;
-      return undefined;
-    }
+    const stop = Math.min(this.nextSeq, from + this.bySeq.size);
+    for (let seq = from; seq < stop; seq++) if (this.bySeq.has(seq)) return seq;
+    if (stop >= this.nextSeq) return undefined;
     let lowest: number | undefined;
     for (const seq of this.bySeq.keys()) {
-      if (seq >= from && (lowest === undefined || seq < lowest)) lowest = seq;
+      if (seq >= stop && (lowest === undefined || seq < lowest)) lowest = seq;
     }
     return lowest;
   }
@@ -148,16 +149,8 @@ export class Queue {
 
   /** Every message held, oldest first (for compacting the log). */
   *held(): IterableIterator<StoredMessage> {
-    const oldest = this.oldestSeq();
-    if (oldest === undefined) return;
-    if (this.nextSeq - oldest <= this.bySeq.size * 2) {
-      for (let seq = oldest; seq < this.nextSeq; seq++) {
-        const msg = this.get(seq);
-        if (msg !== undefined) yield msg;
-      }
-      return;
+    for (let seq = this.oldestSeq(); seq !== undefined; seq = this.lowestFrom(seq + 1)) {
+      yield this.bySeq.get(seq)!;
     }
-    const seqs = [...this.bySeq.keys()].sort((a, b) => a - b);
-    for (const seq of seqs) yield this.bySeq.get(seq)!;
   }
 }

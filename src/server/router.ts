@@ -113,12 +113,21 @@ export function route(core: HmbServerCore, req: IncomingMessage, res: ServerResp
   if (core.closing) res.setHeader('Connection', 'close');
   const ctx = new RequestContext(core, req, res, bus, args, ip, address);
   let outcome: void | Promise<void>;
+  // Counted while the handler runs, so the bus is not freed under a request in progress.
+  bus.requestStarted();
   try {
     outcome = routeFor.handle(ctx);
   } catch (err) {
+    bus.requestEnded();
     return internalError(core, res, err);
   }
-  if (outcome instanceof Promise) outcome.catch((err: unknown) => internalError(core, res, err));
+  if (outcome instanceof Promise) {
+    outcome
+      .catch((err: unknown) => internalError(core, res, err))
+      .finally(() => bus.requestEnded());
+  } else {
+    bus.requestEnded();
+  }
 }
 
 function internalError(core: HmbServerCore, res: ServerResponse, err: unknown): void {

@@ -136,7 +136,7 @@ async function send(
     throw new CliUsageError('--data needs --type (without --type, messages are read from stdin)');
   if (options.type !== undefined && queue === undefined)
     throw new CliUsageError('--type needs --queue');
-  const emsc = emscPayload(options);
+  const emsc = await emscPayload(options);
   if (emsc !== undefined) {
     if (queue === undefined) throw new CliUsageError('--emsc-file/--emsc-text need --queue');
     if (options.agency === undefined)
@@ -157,26 +157,24 @@ async function send(
   });
   const results = sink.results.subscribe((result) => tracker.record(result));
   try {
-    if (emsc !== undefined) {
-      const message = await emscMessage(queue!, await emsc(), {
-        agency: options.agency!,
-        compress: options.zlib,
-        ...(options.author === undefined ? {} : { author: options.author }),
-        ...(options.topic === undefined ? {} : { topic: options.topic }),
-      });
-      tracker.expect(message, 0);
-      sink.next(message);
-      if (tracker.refusedAny) {
-        sink.abort();
-        return EXIT_USAGE;
-      }
-    } else if (options.type !== undefined) {
-      const message: HmbOutgoing = {
-        type: options.type,
-        queue: queue!,
-        ...(options.topic === undefined ? {} : { topic: options.topic }),
-        ...(options.data === undefined ? {} : { data: options.data }),
-      };
+    // One message from the options (an EMSC envelope, or --type), or lines from stdin.
+    const message: HmbOutgoing | undefined =
+      emsc !== undefined
+        ? await emscMessage(queue!, emsc, {
+            agency: options.agency!,
+            compress: options.zlib,
+            ...(options.author === undefined ? {} : { author: options.author }),
+            ...(options.topic === undefined ? {} : { topic: options.topic }),
+          })
+        : options.type !== undefined
+          ? {
+              type: options.type,
+              queue: queue!,
+              ...(options.topic === undefined ? {} : { topic: options.topic }),
+              ...(options.data === undefined ? {} : { data: options.data }),
+            }
+          : undefined;
+    if (message !== undefined) {
       tracker.expect(message, 0);
       sink.next(message);
       // A refusal is synchronous: the message built from the options is the command line's fault.
@@ -202,23 +200,20 @@ async function send(
   }
 }
 
-/** The EMSC payload the options ask for (read when called), or undefined. */
-function emscPayload(options: SendOptions): (() => Promise<HmbEmscPayloadInput>) | undefined {
+/** The EMSC payload the options ask for (the file read), or undefined. */
+async function emscPayload(options: SendOptions): Promise<HmbEmscPayloadInput | undefined> {
   const { emscFile, emscText } = options;
   if (emscFile !== undefined && emscText !== undefined)
     throw new CliUsageError('--emsc-file and --emsc-text: give one');
-  if (emscFile !== undefined)
-    return async () => {
-      let content: Uint8Array;
-      try {
-        content = await readFile(emscFile);
-      } catch (error) {
-        throw new CliUsageError(`--emsc-file: ${(error as Error).message}`);
-      }
-      return { kind: 'file', file: basename(emscFile), content };
-    };
-  if (emscText !== undefined) return () => Promise.resolve({ kind: 'text', text: emscText });
-  return undefined;
+  if (emscText !== undefined) return { kind: 'text', text: emscText };
+  if (emscFile === undefined) return undefined;
+  let content: Uint8Array;
+  try {
+    content = await readFile(emscFile);
+  } catch (error) {
+    throw new CliUsageError(`--emsc-file: ${(error as Error).message}`);
+  }
+  return { kind: 'file', file: basename(emscFile), content };
 }
 
 /** Completes the sink; after a stop request, gives it a moment, then aborts it. */

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { concatMap, EMPTY, of, type Observable } from 'rxjs';
+import { filter, map, type Observable } from 'rxjs';
 import {
   decodeEmsc,
+  type HmbEmscMessage,
   type HmbFilter,
   type HmbMessage,
   type HmbQueueParams,
@@ -144,34 +145,35 @@ async function tail(
     ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
   };
   const readable = context.stdout.isTTY === true && options.json !== true && options.ejson !== true;
-  // Each message becomes one output line (or none: an EMSC envelope that cannot be read is noted).
+  const paint = stdoutPainter(context);
+  // Each message becomes one output line (or none: an EMSC envelope that cannot be read, or a
+  // message that cannot be formatted, is noted instead). The formatter is chosen once.
+  const emscLine = readable
+    ? (decoded: HmbEmscMessage): string => formatEmscLine(decoded, paint)
+    : emscToJsonLine;
+  const messageLine = readable
+    ? (message: HmbMessage): string => formatMessageLine(message, paint)
+    : options.ejson === true
+      ? messageToEjsonLine
+      : messageToJsonLine;
+  const lineOrNote = (message: HmbMessage): string | undefined => {
+    try {
+      return messageLine(message);
+    } catch (error) {
+      report.note(`${message.queue}#${message.seq} not printed: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
   const toLines = (messages: Observable<HmbMessage>): Observable<string> =>
     options.emsc === true
       ? messages.pipe(
           decodeEmsc({ onInvalid: (error) => report.note(`skipped: ${error.message}`) }),
-          concatMap((decoded) =>
-            of(readable ? formatEmscLine(decoded, paint) : emscToJsonLine(decoded)),
-          ),
+          map(emscLine),
         )
       : messages.pipe(
-          concatMap((message) => {
-            try {
-              return of(
-                readable
-                  ? formatMessageLine(message, paint)
-                  : options.ejson === true
-                    ? messageToEjsonLine(message)
-                    : messageToJsonLine(message),
-              );
-            } catch (error) {
-              report.note(
-                `${message.queue}#${message.seq} not printed: ${(error as Error).message}`,
-              );
-              return EMPTY;
-            }
-          }),
+          map(lineOrNote),
+          filter((line): line is string => line !== undefined),
         );
-  const paint = stdoutPainter(context);
   let stop: (() => void) | undefined;
   try {
     return await new Promise<number>((resolve) => {

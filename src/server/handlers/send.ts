@@ -72,17 +72,20 @@ export async function handleSend(ctx: RequestContext): Promise<void> {
   session.begin();
   try {
     const failure = ctx.isJson() ? await sendJson(ctx, session) : await sendBson(ctx, session);
-    // Acknowledge only what is written to the logs: a crash after the 204 must not lose it.
-    // Sends answering at the same time share the writes.
-    const stored = await committed(ctx);
-    if (failure === 'aborted') return;
-    if (failure === undefined && !stored) return ctx.fail(503, STORAGE_FAILED);
-    if (failure !== undefined)
+    if (failure !== undefined) {
+      // What was stored before the failure stays on the bus, so it is written now too; the answer
+      // promises nothing about it and does not wait.
+      void committed(ctx);
+      if (failure === 'aborted') return;
       return ctx.fail(
         failure.status,
         failure.message,
         failure.status === 400 && failure.message.endsWith('request body too large'),
       );
+    }
+    // Acknowledge only what is written to the logs: a crash after the 204 must not lose it.
+    // Sends answering at the same time share the writes.
+    if (!(await committed(ctx))) return ctx.fail(503, STORAGE_FAILED);
     sendEmpty(ctx.res, 204);
   } finally {
     session.end();

@@ -53,16 +53,25 @@ export class PersistStore {
   private readonly logs = new Set<QueueLog>();
   /** Logs with records not yet written, or a write still running. */
   private readonly unsettled = new Set<QueueLog>();
+  /**
+   * Logs written but not yet fsynced: the timer flushes only these, not every log ever opened.
+   * A log is added by its write and taken out when the timer's flush starts (a write after that
+   * adds it again).
+   */
+  private readonly unsynced = new Set<QueueLog>();
   private readonly loaded: LoadedBus[] = [];
-  private readonly timer: NodeJS.Timeout;
+  /** The fsync timer; none with `fsyncOnSend`, where every commit fsyncs. */
+  private readonly timer: NodeJS.Timeout | undefined;
   private readonly busDirs = new Map<string, string>();
 
   private constructor(
     private readonly root: string,
     private readonly options: PersistOptions,
   ) {
-    this.timer = setInterval(() => void this.flushAll(), options.fsyncIntervalMs);
-    this.timer.unref();
+    if (!options.fsyncOnSend) {
+      this.timer = setInterval(() => void this.flushUnsynced(), options.fsyncIntervalMs);
+      this.timer.unref();
+    }
   }
 
   /** Opens (creating it if needed) and loads the store. */
@@ -216,7 +225,7 @@ export class PersistStore {
     if (log === undefined) {
       const path = join(this.busDir(bus), `${safeFileName(queue.name)}${LOG_SUFFIX}`);
       // A file there that was not loaded is not this queue's log: a new log never appends to it.
-      if (existsSync(path) && statSync(path).size > 0)
+      if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0)
         this.moveAside(path, 'a log that was not loaded at start');
       log = this.newLog(path, 0);
       log.append(queueNameRecord(queue.name));
@@ -232,6 +241,7 @@ export class PersistStore {
       records,
       (message, cause) => this.options.logger({ type: 'storage-error', message, cause }),
       this.options.fsyncOnSend,
+      (unsynced) => this.unsynced.add(unsynced),
     );
     this.logs.add(log);
     return log;
@@ -265,12 +275,19 @@ export class PersistStore {
    */
   async commit(): Promise<void> {
     const logs = [...this.unsettled];
-    await Promise.all(logs.map((log) => log.written()));
+    // Wait for every log, not only until the first failure: a log left in `unsettled` after its
+    // write failed keeps answering with that failure, so every later commit (other buses too)
+    // rejected until its queue was appended to again.
+    const results = await Promise.allSettled(logs.map((log) => log.written()));
     for (const log of logs) if (log.settled) this.unsettled.delete(log);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
-  private async flushAll(): Promise<void> {
-    await Promise.all([...this.logs].map((log) => log.flush()));
+  private async flushUnsynced(): Promise<void> {
+    const logs = [...this.unsynced];
+    this.unsynced.clear();
+    await Promise.all(logs.map((log) => log.flush()));
   }
 
   /** Stops the timer, writes and fsyncs everything, closes the files. */

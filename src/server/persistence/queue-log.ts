@@ -27,7 +27,9 @@ export class QueueLog {
     readonly path: string,
     existingRecords: number,
     private readonly onError: (message: string, cause: unknown) => void,
-    private readonly syncEachWrite = false,
+    private readonly syncEachWrite: boolean,
+    /** Told when a write leaves data not yet fsynced, so the store's timer flushes only such logs. */
+    private readonly onUnsynced: (log: QueueLog) => void,
   ) {
     this.records = existingRecords;
   }
@@ -72,6 +74,8 @@ export class QueueLog {
       const handle = await this.open();
       await handle.writev(batch);
       this.unsynced = true;
+      // Synced just below otherwise.
+      if (!sync) this.onUnsynced(this);
     }
     if (sync && this.unsynced && this.handle !== undefined) {
       this.unsynced = false;
@@ -79,11 +83,11 @@ export class QueueLog {
     }
   }
 
-  /** Whether a compaction is queued or running. */
+  /** Whether a compaction is queued or running (the store starts one only when none is). */
   get compacting(): boolean {
-    return this.compactions > 0;
+    return this.compactionQueued;
   }
-  private compactions = 0;
+  private compactionQueued = false;
 
   /**
    * Replaces the file's content with the record payloads `snapshot()` returns, atomically: a
@@ -92,7 +96,7 @@ export class QueueLog {
    * holds it); records appended later go to the new file.
    */
   compact(snapshot: () => readonly Buffer[]): Promise<void> {
-    this.compactions++;
+    this.compactionQueued = true;
     const done = this.run(async () => {
       const framed = snapshot().map(frameRecord);
       this.pending = [];
@@ -109,7 +113,7 @@ export class QueueLog {
       await rename(tmp, this.path);
       await syncDir(dirname(this.path));
     }).finally(() => {
-      this.compactions--;
+      this.compactionQueued = false;
     });
     this.lastWrite = done;
     return done.catch(() => undefined);

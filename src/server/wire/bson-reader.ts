@@ -39,7 +39,7 @@ export const BSON_TOO_DEEP = -2;
  * {@link bsonDocumentEnd}'s answers at or below this mean an element of an unknown kind:
  * the kind is `BSON_UNKNOWN_KIND - answer`.
  */
-export const BSON_UNKNOWN_KIND = -0x1000;
+const BSON_UNKNOWN_KIND = -0x1000;
 
 /** Element kinds the original's BSON decoder (mgo) knows: 0x01–0x13, MinKey and MaxKey. */
 function knownKind(type: number): boolean {

@@ -11,7 +11,7 @@ import {
   type BsonElement,
 } from './bson-reader';
 import { decodeFailure, foldKey, GoTypeErrors, type Decoded } from './go-decode-errors';
-import { jsonIntField, jsonSeqField, jsonTimeField, jsonValueField } from './go-json-fields';
+import { jsonIntField, jsonMapField, jsonSeqField, jsonTimeField } from './go-json-fields';
 import { parseGoJson, type GoJsonNode } from './go-json-parse';
 import type { GoTime } from './go-time';
 import { catchMalformed } from './malformed-request';
@@ -177,12 +177,7 @@ function decodeQueueJson(
       case 'filter':
         // The original decodes the filter into a Go map: anything but an object (or null)
         // fails the whole /open with Go's type error, not a per-queue error.
-        if (node.t !== 'obj' && node.t !== 'null') {
-          errors.kind(node, 'map[string]interface {}', S, 'queue.filter');
-          break;
-        }
-        p.filter = jsonValueField(node, errors, S, 'queue.filter');
-        if (p.filter === null) p.filter = undefined;
+        p.filter = jsonMapField(node, errors, S, 'queue.filter');
         break;
       case 'qlen':
       case 'oowait': {

@@ -10,7 +10,13 @@ import {
 } from './bson-reader';
 import { bsonSequence, bsonTime } from './bson-fields';
 import { decodeFailure, foldKey, GoTypeErrors, type Decoded } from './go-decode-errors';
-import { jsonIntField, jsonSeqField, jsonTimeField, jsonValueField } from './go-json-fields';
+import {
+  jsonIntField,
+  jsonMapField,
+  jsonSeqField,
+  jsonTimeField,
+  jsonValueField,
+} from './go-json-fields';
 import { MAX_NESTING_DEPTH, parseGoJson, type GoJsonNode } from './go-json-parse';
 import { fitsInt64 } from './go-strconv';
 import { parseGoTime, type GoTime } from './go-time';
@@ -261,12 +267,8 @@ function decodeMessageNode(
         break;
       }
       case 'gdacs': {
-        if (node.t === 'null') break;
-        if (node.t !== 'obj') {
-          errors.kind(node, 'map[string]interface {}', S, 'gdacs');
-          break;
-        }
-        msg.gdacs = { kind: 'json', value: jsonValueField(node, errors, S, 'gdacs') };
+        const value = jsonMapField(node, errors, S, 'gdacs');
+        if (value !== undefined) msg.gdacs = { kind: 'json', value };
         break;
       }
     }

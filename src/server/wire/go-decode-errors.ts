@@ -5,7 +5,12 @@ import { goJsonKind } from './go-json-parse';
  * Go's `json.UnmarshalTypeError` text. `structName`/`field` give the context Go adds for a struct
  * field (`Go struct field OpenParamQueue.queue.keep`); without them it is a `Go value`.
  */
-function goTypeError(value: string, goType: string, structName?: string, field?: string): string {
+export function goTypeError(
+  value: string,
+  goType: string,
+  structName?: string,
+  field?: string,
+): string {
   if (structName === undefined || field === undefined) {
     return `json: cannot unmarshal ${value} into Go value of type ${goType}`;
   }

@@ -3,7 +3,7 @@
 // whole body on error), plain integers and free-form values through encoding/json (which records
 // the first type error and goes on).
 
-import { type GoTypeErrors } from './go-decode-errors';
+import { goTypeError, type GoTypeErrors } from './go-decode-errors';
 import { goJsonToValue, rawText, type GoJsonNode } from './go-json-parse';
 import { goParseInt } from './go-strconv';
 import { parseGoTime, type GoTime } from './go-time';
@@ -56,9 +56,7 @@ export function jsonIntField(
   }
   const parsed = goParseInt(node.raw);
   if (!parsed.ok) {
-    errors.save(
-      `json: cannot unmarshal number ${node.raw} into Go struct field ${struct}.${field} of type int`,
-    );
+    errors.save(goTypeError(`number ${node.raw}`, 'int', struct, field));
     return undefined;
   }
   return parsed.value;
@@ -75,8 +73,25 @@ export function jsonValueField(
   field: string,
 ): unknown {
   return goJsonToValue(node, (literal) =>
-    errors.save(
-      `json: cannot unmarshal number ${literal} into Go struct field ${struct}.${field} of type float64`,
-    ),
+    errors.save(goTypeError(`number ${literal}`, 'float64', struct, field)),
   );
+}
+
+/**
+ * A `map[string]interface {}` field (a filter, `gdacs`) as a JS object: `undefined` for `null`;
+ * anything but an object saves Go's type error for that field (which fails the whole body) and
+ * gives `undefined`.
+ */
+export function jsonMapField(
+  node: GoJsonNode,
+  errors: GoTypeErrors,
+  struct: string,
+  field: string,
+): unknown {
+  if (node.t === 'null') return undefined;
+  if (node.t !== 'obj') {
+    errors.kind(node, 'map[string]interface {}', struct, field);
+    return undefined;
+  }
+  return jsonValueField(node, errors, struct, field);
 }
