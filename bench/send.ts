@@ -26,7 +26,7 @@ import { ORIGINAL_SEND, rangeText } from './lib/original';
 import { PAD, benchMessage, bsonSendBody, jsonSendBody, type BenchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { medianRows, ordered, repeatRuns, runCount, warnNoisy } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const BATCHES = [1, 10, 100, 1_000] as const;
@@ -201,11 +201,6 @@ function rawSingleSend(
     for (let i = 0; i < messages.length; i++)
       await post(encodeBatch(format, messages, i, 1), CONTENT_TYPE[format]);
   });
-}
-
-/** This run's order of the senders: flipped every other run. */
-function ordered<T>(run: number, senders: readonly T[]): T[] {
-  return run % 2 === 1 ? [...senders] : [...senders].reverse();
 }
 
 async function oneRun(run: number): Promise<Row[]> {
