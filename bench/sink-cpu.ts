@@ -18,13 +18,12 @@ import type {
   HmbTransportResponse,
 } from '../src/transport/transport';
 import { answerParent, measureEachInChild } from './lib/child-runs';
-import { gc } from './lib/gc';
 import { machineInfo, machineLine } from './lib/machine';
-import { measure } from './lib/measure';
+import { alternatingCpuRuns } from './lib/cpu-runs';
 import { PAD, benchMessage, type BenchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
+import { medianRows, runCount, warnNoisy, type RunRecord } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const N = Number(process.env['BENCH_N'] ?? 100_000);
@@ -113,29 +112,16 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
     transport,
   });
   const messages = Array.from({ length: N }, (_, i) => benchMessage('Q', i, PAD.small));
-  // JIT warm-up.
-  for (let w = 0; w < 2; w++) {
-    await sinkSend(client, c.batch, messages);
-    encodeOnly(c.format, c.batch, messages);
-  }
-  const records = await repeatRuns(runs, async (run) => {
-    const rows: Row[] = [];
-    const order: Sender[] =
-      run % 2 === 1 ? ['encode only', 'hmb-rx sink'] : ['hmb-rx sink', 'encode only'];
-    for (const sender of order) {
-      gc();
-      const m = await measure(async () =>
-        sender === 'hmb-rx sink'
-          ? sinkSend(client, c.batch, messages)
-          : encodeOnly(c.format, c.batch, messages),
-      );
-      const row: Row = { config: c.config, sender, cpuUsPerMsg: (m.cpuMs * 1000) / N };
-      console.log(
-        `  ${c.config.padEnd(11)} ${sender.padEnd(12)} ${fixed(row.cpuUsPerMsg, 3)} µs/msg`,
-      );
-      rows.push(row);
-    }
-    return rows;
+  const records = await alternatingCpuRuns({
+    runs,
+    messages: N,
+    config: c.config,
+    ways: ['encode only', 'hmb-rx sink'] satisfies Sender[],
+    once: (sender) =>
+      sender === 'hmb-rx sink'
+        ? sinkSend(client, c.batch, messages)
+        : encodeOnly(c.format, c.batch, messages),
+    row: (sender, cpuUsPerMsg): Row => ({ config: c.config, sender, cpuUsPerMsg }),
   });
   await client.close();
   return records;
