@@ -20,7 +20,7 @@ import type {
 import { answerParent, measureEachInChild } from './lib/child-runs';
 import { machineInfo, machineLine } from './lib/machine';
 import { alternatingCpuRuns } from './lib/cpu-runs';
-import { PAD, benchMessage, type BenchMessage } from './lib/payloads';
+import { PAD, benchMessage, encodeSendBody, type BenchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
 import { medianRows, runCount, warnNoisy, type RunRecord } from './lib/runs';
@@ -78,16 +78,8 @@ class AcceptingTransport implements HmbTransport {
 function encodeOnly(format: Format, batch: number, messages: readonly BenchMessage[]): number {
   let bytes = 0;
   for (let first = 0; first < messages.length; first += batch) {
-    const count = Math.min(batch, messages.length - first);
-    if (format === 'json') {
-      const list: Record<number, BenchMessage> = {};
-      for (let k = 0; k < count; k++) list[k] = messages[first + k]!;
-      bytes += Buffer.byteLength(JSON.stringify(list));
-    } else {
-      const docs: Uint8Array[] = [];
-      for (let k = 0; k < count; k++) docs.push(serialize(messages[first + k]!));
-      bytes += Buffer.concat(docs).length;
-    }
+    const body = encodeSendBody(format, messages, first, Math.min(batch, messages.length - first));
+    bytes += typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   }
   return bytes;
 }
