@@ -18,7 +18,7 @@
 import { Agent, request } from 'undici';
 import { startBusProcess, type BusProcess } from './lib/bus-process';
 import { gc } from './lib/gc';
-import { benchClient } from './lib/library-read';
+import { benchClient, sinkAll } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
 import { ORIGINAL_SEND, rangeText } from './lib/original';
@@ -149,12 +149,7 @@ async function sinkSend(
 ): Promise<void> {
   const client = benchClient(busUrl, format);
   try {
-    const sink = client.sink({ maxBatchMessages: batch, keepAliveSec: 0 });
-    for (const m of messages) sink.next(m);
-    sink.complete();
-    const summary = await sink.done;
-    if (summary.sent !== messages.length)
-      throw new Error(`sink: ${summary.sent} of ${messages.length} sent`);
+    await sinkAll(client, batch, messages);
   } finally {
     await client.close();
   }

@@ -10,7 +10,6 @@
 //   BENCH_RUNS=5 BENCH_N=100000
 //   BENCH_IN_PROCESS=1 node --cpu-prof --expose-gc --import tsx bench/sink-cpu.ts "BSON ×1000"
 import { serialize } from 'bson';
-import type { HmbClient } from '../src/node';
 import { library } from './lib/hmb-rx';
 import type {
   HmbTransport,
@@ -18,6 +17,7 @@ import type {
   HmbTransportResponse,
 } from '../src/transport/transport';
 import { answerParent, measureEachInChild } from './lib/child-runs';
+import { sinkAll } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
 import { alternatingCpuRuns } from './lib/cpu-runs';
 import { PAD, benchMessage, encodeSendBody, type BenchMessage } from './lib/payloads';
@@ -84,19 +84,6 @@ function encodeOnly(format: Format, batch: number, messages: readonly BenchMessa
   return bytes;
 }
 
-async function sinkSend(
-  client: HmbClient,
-  batch: number,
-  messages: readonly BenchMessage[],
-): Promise<void> {
-  const sink = client.sink({ maxBatchMessages: batch, keepAliveSec: 0 });
-  for (const m of messages) sink.next(m);
-  sink.complete();
-  const summary = await sink.done;
-  if (summary.sent !== messages.length)
-    throw new Error(`sink: ${summary.sent} of ${messages.length} sent`);
-}
-
 async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]> {
   const transport = new AcceptingTransport(c.format);
   const client = new library.HmbClient('http://memory.invalid/bench', {
@@ -111,7 +98,7 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
     ways: ['encode only', 'hmb-rx sink'] satisfies Sender[],
     once: (sender) =>
       sender === 'hmb-rx sink'
-        ? sinkSend(client, c.batch, messages)
+        ? sinkAll(client, c.batch, messages)
         : encodeOnly(c.format, c.batch, messages),
     row: (sender, cpuUsPerMsg): Row => ({ config: c.config, sender, cpuUsPerMsg }),
   });
