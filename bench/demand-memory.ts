@@ -35,8 +35,7 @@ interface Row {
   readonly seconds: number;
 }
 
-async function measureOne(transport: Transport, withDemand: boolean): Promise<Row> {
-  const config = `${transport} ${withDemand ? 'demand' : 'no demand'}`;
+async function measureOne(config: string, transport: Transport, withDemand: boolean): Promise<Row> {
   const bus = await startBusProcess({ queueLimit: N + 1_000 });
   try {
     const queue = 'BACKLOG';
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
     for (const withDemand of [false, true]) {
       const config = `${transport} ${withDemand ? 'demand' : 'no demand'}`;
       if (FILTER !== undefined && !config.includes(FILTER)) continue;
-      rows.push(await measureOne(transport, withDemand));
+      rows.push(await measureOne(config, transport, withDemand));
     }
   }
   printTable(
