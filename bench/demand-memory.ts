@@ -37,10 +37,10 @@ interface Row {
 
 async function measureOne(config: string, transport: Transport, withDemand: boolean): Promise<Row> {
   const bus = await startBusProcess({ queueLimit: N + 1_000 });
+  const client = benchClient(`${bus.url}/${BUS}`, 'json');
   try {
     const queue = 'BACKLOG';
     await bus.fill(BUS, queue, N, PAD['1KiB']);
-    const client = benchClient(`${bus.url}/${BUS}`, 'json');
     const held: unknown[] = [];
     let handled = 0;
     let peakHeld = 0;
@@ -85,13 +85,13 @@ async function measureOne(config: string, transport: Transport, withDemand: bool
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(consumer);
     subscription.unsubscribe();
-    await client.close();
     const row: Row = { config, startHeapMb: start, peakHeapMb: peakHeap, peakHeld, seconds };
     console.log(
       `  ${config.padEnd(18)} heap ${fixed(start)} → peak ${fixed(peakHeap)} MB; held at most ${int(peakHeld)} messages; ${fixed(seconds, 1)} s`,
     );
     return row;
   } finally {
+    await client.close();
     await bus.stop();
   }
 }
