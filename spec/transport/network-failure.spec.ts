@@ -3,16 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { HmbSessionLostError } from '../../src/errors/session-lost-error';
 import { HmbTimeoutError } from '../../src/errors/timeout-error';
 import { classifySendFailure } from '../../src/sink/send-failure';
-import { FetchTransport } from '../../src/transport/fetch-transport';
 import { classifyNetworkFailure } from '../../src/transport/network-failure';
 import type { HmbTransport } from '../../src/transport/transport';
-import { UndiciTransport } from '../../src/transport/undici-transport';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
-
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
+import { TRANSPORTS } from '../helpers/transports';
 
 /** A port on 127.0.0.1 that nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -51,7 +45,7 @@ async function failureOf(transport: HmbTransport, url: string): Promise<unknown>
   throw new Error('the request did not fail');
 }
 
-describe.each(transports)('transport: failure classification (%s)', (_name, make) => {
+describe.each(TRANSPORTS)('transport: failure classification (%s)', (_name, make) => {
   let transport: HmbTransport;
   beforeEach(() => (transport = make()));
   afterEach(() => transport.close());
