@@ -2,6 +2,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
+import { until } from '../helpers/virtual-clock';
 
 let bus: TestBus;
 let client: HmbClient;
@@ -32,14 +33,6 @@ async function readBack(url: string, queue: string): Promise<number[]> {
     await reader.close();
   }
 }
-
-const until = async (check: () => Promise<boolean>, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe.each(['json', 'bson'] as const)(
   'sink: one publishing session per client (%s)',
