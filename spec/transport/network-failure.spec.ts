@@ -1,21 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { HmbSessionLostError } from '../../src/errors/session-lost-error';
 import { HmbTimeoutError } from '../../src/errors/timeout-error';
 import { classifySendFailure } from '../../src/sink/send-failure';
 import { classifyNetworkFailure } from '../../src/transport/network-failure';
 import type { HmbTransport } from '../../src/transport/transport';
-import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
+import { closedPort, startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 import { TRANSPORTS } from '../helpers/transports';
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A server that reads the whole /send, then cuts the connection without an answer. */
 async function cuttingServer(): Promise<{ server: ScriptedServer; received: () => number }> {
