@@ -1,6 +1,7 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
+import { readBack } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 import { until } from '../helpers/virtual-clock';
 
@@ -17,18 +18,6 @@ async function sessionsOnBus(url: string): Promise<number> {
   const reader = new HmbClient(url);
   try {
     return Object.keys((await firstValueFrom(reader.status())).session).length;
-  } finally {
-    await reader.close();
-  }
-}
-
-async function readBack(url: string, queue: string): Promise<number[]> {
-  const reader = new HmbClient(url);
-  try {
-    const got = await lastValueFrom(
-      reader.recvAll<{ i: number }>({ queue: { [queue]: { seq: 0 } } }).pipe(toArray()),
-    );
-    return got.map((m) => m.data!.i);
   } finally {
     await reader.close();
   }
