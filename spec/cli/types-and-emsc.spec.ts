@@ -11,6 +11,7 @@ import {
   interrupt,
   jsonLines,
   killLeftovers,
+  lineCount,
   runCli,
   startCli,
 } from './helpers/cli-process';
@@ -24,8 +25,6 @@ afterEach(async () => {
   await bus?.close();
   bus = undefined;
 });
-
-const lineCount = (n: number): RegExp => new RegExp(`(?:[^\\n]*\\n){${n}}`);
 
 /** The data documents of a queue as the bus stores them, every BSON type kept. */
 async function storedData(busUrl: string, queue: string): Promise<Record<string, unknown>[]> {
