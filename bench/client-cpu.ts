@@ -12,16 +12,15 @@
 //   BENCH_IN_PROCESS=1 node --cpu-prof --expose-gc --import tsx bench/client-cpu.ts "poll JSON small"
 import { deserialize } from 'bson';
 import { library } from './lib/hmb-rx';
-import { gc } from './lib/gc';
 import { recvAllCount, type Transport } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
-import { measure } from './lib/measure';
+import { alternatingCpuRuns } from './lib/cpu-runs';
 import { PAD, type PayloadSize } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { answerParent, measureEachInChild } from './lib/child-runs';
 import { ReplayTransport } from './lib/replay-transport';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
+import { medianRows, runCount, warnNoisy, type RunRecord } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 import { recvBodies, serverChunks, streamBody } from './lib/wire-bodies';
 
@@ -86,32 +85,20 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
     transport: replay,
   });
   const params = { queue: { [QUEUE]: { seq: 0 } } };
-  // JIT warm-up.
-  for (let w = 0; w < 2; w++) {
-    replay.reset();
-    await recvAllCount(client, params, c.transport);
-    decodeOnly(c.format, chunked);
-  }
-  const records = await repeatRuns(runs, async (run) => {
-    const rows: Row[] = [];
-    const order =
-      run % 2 === 1 ? (['decode only', 'hmb-rx'] as const) : (['hmb-rx', 'decode only'] as const);
-    for (const reader of order) {
-      gc();
+  const records = await alternatingCpuRuns({
+    runs,
+    messages: N,
+    config: c.config,
+    ways: ['decode only', 'hmb-rx'] as const,
+    once: async (reader) => {
       replay.reset();
-      const m = await measure(async () =>
+      const count =
         reader === 'hmb-rx'
-          ? recvAllCount(client, params, c.transport)
-          : decodeOnly(c.format, chunked),
-      );
-      if (m.value !== N) throw new Error(`${c.config} ${reader}: ${m.value} of ${N}`);
-      const row: Row = { config: c.config, reader, cpuUsPerMsg: (m.cpuMs * 1000) / N };
-      console.log(
-        `  ${c.config.padEnd(18)} ${reader.padEnd(12)} ${fixed(row.cpuUsPerMsg, 2)} µs/msg`,
-      );
-      rows.push(row);
-    }
-    return rows;
+          ? await recvAllCount(client, params, c.transport)
+          : decodeOnly(c.format, chunked);
+      if (count !== N) throw new Error(`${c.config} ${reader}: ${count} of ${N}`);
+    },
+    row: (reader, cpuUsPerMsg): Row => ({ config: c.config, reader, cpuUsPerMsg }),
   });
   await client.close();
   return records;

@@ -35,13 +35,12 @@ interface Row {
   readonly seconds: number;
 }
 
-async function measureOne(transport: Transport, withDemand: boolean): Promise<Row> {
-  const config = `${transport} ${withDemand ? 'demand' : 'no demand'}`;
+async function measureOne(config: string, transport: Transport, withDemand: boolean): Promise<Row> {
   const bus = await startBusProcess({ queueLimit: N + 1_000 });
+  const client = benchClient(`${bus.url}/${BUS}`, 'json');
   try {
     const queue = 'BACKLOG';
     await bus.fill(BUS, queue, N, PAD['1KiB']);
-    const client = benchClient(`${bus.url}/${BUS}`, 'json');
     const held: unknown[] = [];
     let handled = 0;
     let peakHeld = 0;
@@ -86,13 +85,13 @@ async function measureOne(transport: Transport, withDemand: boolean): Promise<Ro
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(consumer);
     subscription.unsubscribe();
-    await client.close();
     const row: Row = { config, startHeapMb: start, peakHeapMb: peakHeap, peakHeld, seconds };
     console.log(
       `  ${config.padEnd(18)} heap ${fixed(start)} → peak ${fixed(peakHeap)} MB; held at most ${int(peakHeld)} messages; ${fixed(seconds, 1)} s`,
     );
     return row;
   } finally {
+    await client.close();
     await bus.stop();
   }
 }
@@ -107,7 +106,7 @@ async function main(): Promise<void> {
     for (const withDemand of [false, true]) {
       const config = `${transport} ${withDemand ? 'demand' : 'no demand'}`;
       if (FILTER !== undefined && !config.includes(FILTER)) continue;
-      rows.push(await measureOne(transport, withDemand));
+      rows.push(await measureOne(config, transport, withDemand));
     }
   }
   printTable(

@@ -13,7 +13,7 @@ import { measure } from './lib/measure';
 import { PAD } from './lib/payloads';
 import { RawReader } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { medianRows, ordered, repeatRuns, runCount, warnNoisy } from './lib/runs';
 import { fixed, int, printTable } from './lib/table';
 
 const SUBSCRIPTIONS = 100;
@@ -93,8 +93,7 @@ async function oneRun(bus: BusProcess, run: number): Promise<Row[]> {
   const configs = (['poll', 'stream'] as const)
     .flatMap((t) => (['json', 'bson'] as const).map((f) => [t, f] as const))
     .filter(([t, f]) => FILTER === undefined || `${t} ${f.toUpperCase()}`.includes(FILTER));
-  if (run % 2 === 0) configs.reverse();
-  for (const [transport, format] of configs) {
+  for (const [transport, format] of ordered(run, configs)) {
     const config = `${transport} ${format.toUpperCase()}`;
     const from0 = (queue: string, end?: number): { queue: Record<string, object> } => ({
       queue: { [queue]: end === undefined ? { seq: 0 } : { seq: 0, endseq: end } },

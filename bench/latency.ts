@@ -15,7 +15,7 @@ import { cpuNowUs, epochMs, sleep } from './lib/measure';
 import { PAD, benchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { medianRows, ordered, repeatRuns, runCount, warnNoisy } from './lib/runs';
 import { summarizeLatencies } from './lib/stats';
 import { fixed, int, printTable } from './lib/table';
 
@@ -133,8 +133,7 @@ async function oneRun(run: number): Promise<Row[]> {
     const configs = (['stream', 'poll'] as const)
       .flatMap((t) => (['json', 'bson'] as const).map((f) => [t, f] as const))
       .filter(([t, f]) => FILTER === undefined || `${t} ${f.toUpperCase()}`.includes(FILTER));
-    if (run % 2 === 0) configs.reverse();
-    for (const [transport, format] of configs) {
+    for (const [transport, format] of ordered(run, configs)) {
       // A queue per run and configuration, created before subscribing (from its next seq).
       const queue = `LAT_${transport}_${format}_${run}`;
       await bus.fill(BUS, queue, 1, PAD.small);

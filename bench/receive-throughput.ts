@@ -20,7 +20,7 @@ import { ORIGINAL_RECEIVE, rangeText } from './lib/original';
 import { PAD, type PayloadSize } from './lib/payloads';
 import { RawReader, type Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
+import { medianRows, ordered, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const N = Number(process.env['BENCH_N'] ?? 100_000);
@@ -107,11 +107,7 @@ async function oneRun(run: number): Promise<Row[]> {
         await raw.recvBytes(await raw.open(window, format), QUEUE, format);
       for (const [transport, format, config] of configs) {
         // Alternate the order between runs, so that no reader always goes first.
-        const readers: Reader[] =
-          run % 2 === 1
-            ? ['raw bytes', 'raw + decode', 'hmb-rx']
-            : ['hmb-rx', 'raw + decode', 'raw bytes'];
-        for (const reader of readers) {
+        for (const reader of ordered<Reader>(run, ['raw bytes', 'raw + decode', 'hmb-rx'])) {
           if (READERS !== undefined && !READERS.split(',').includes(reader)) continue;
           const client = benchClient(busUrl, format);
           const read = async (): Promise<{ messages: number; bytes: number }> => {

@@ -16,17 +16,16 @@
 //   npx tsx bench/send.ts [filter]        e.g. "BSON ×100", "single"
 //   BENCH_RUNS=5 (default 5)
 import { Agent, request } from 'undici';
-import { serialize } from 'bson';
 import { startBusProcess, type BusProcess } from './lib/bus-process';
 import { gc } from './lib/gc';
-import { benchClient } from './lib/library-read';
+import { benchClient, sinkAll } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
 import { measure } from './lib/measure';
 import { ORIGINAL_SEND, rangeText } from './lib/original';
-import { PAD, benchMessage, bsonSendBody, jsonSendBody, type BenchMessage } from './lib/payloads';
+import { PAD, benchMessage, encodeSendBody, type BenchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { medianRows, ordered, repeatRuns, runCount, warnNoisy } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const BATCHES = [1, 10, 100, 1_000] as const;
@@ -120,23 +119,6 @@ const CONTENT_TYPE: Readonly<Record<Format, string>> = {
   bson: 'application/bson',
 };
 
-/** The body a hand-written sender builds for `messages[first..first+count)`. */
-function encodeBatch(
-  format: Format,
-  messages: readonly BenchMessage[],
-  first: number,
-  count: number,
-): string | Uint8Array {
-  if (format === 'json') {
-    const list: Record<number, BenchMessage> = {};
-    for (let k = 0; k < count; k++) list[k] = messages[first + k]!;
-    return JSON.stringify(list);
-  }
-  const docs: Uint8Array[] = [];
-  for (let k = 0; k < count; k++) docs.push(serialize(messages[first + k]!));
-  return Buffer.concat(docs);
-}
-
 /** Raw sender that encodes inside the clock. */
 function rawEncodeSend(
   busUrl: string,
@@ -147,7 +129,7 @@ function rawEncodeSend(
   return withRawSession(busUrl, async (post) => {
     for (let i = 0; i < messages.length; i += batch) {
       const count = Math.min(batch, messages.length - i);
-      await post(encodeBatch(format, messages, i, count), CONTENT_TYPE[format]);
+      await post(encodeSendBody(format, messages, i, count), CONTENT_TYPE[format]);
     }
   });
 }
@@ -167,12 +149,7 @@ async function sinkSend(
 ): Promise<void> {
   const client = benchClient(busUrl, format);
   try {
-    const sink = client.sink({ maxBatchMessages: batch, keepAliveSec: 0 });
-    for (const m of messages) sink.next(m);
-    sink.complete();
-    const summary = await sink.done;
-    if (summary.sent !== messages.length)
-      throw new Error(`sink: ${summary.sent} of ${messages.length} sent`);
+    await sinkAll(client, batch, messages);
   } finally {
     await client.close();
   }
@@ -199,13 +176,8 @@ function rawSingleSend(
 ): Promise<void> {
   return withRawSession(busUrl, async (post) => {
     for (let i = 0; i < messages.length; i++)
-      await post(encodeBatch(format, messages, i, 1), CONTENT_TYPE[format]);
+      await post(encodeSendBody(format, messages, i, 1), CONTENT_TYPE[format]);
   });
-}
-
-/** This run's order of the senders: flipped every other run. */
-function ordered<T>(run: number, senders: readonly T[]): T[] {
-  return run % 2 === 1 ? [...senders] : [...senders].reverse();
 }
 
 async function oneRun(run: number): Promise<Row[]> {
@@ -235,11 +207,9 @@ async function oneRun(run: number): Promise<Row[]> {
           const bodies: Buffer[] = [];
           if (sender === 'raw prebuilt') {
             for (let i = 0; i < n; i += batch) {
-              bodies.push(
-                format === 'json'
-                  ? jsonSendBody(queue, i, batch, PAD.small)
-                  : bsonSendBody(queue, i, batch, PAD.small),
-              );
+              // Bytes, not a string: encoding to UTF-8 is work the clock must not see here.
+              const body = encodeSendBody(format, messages, i, Math.min(batch, n - i));
+              bodies.push(typeof body === 'string' ? Buffer.from(body) : body);
             }
           }
           rows.push(

@@ -66,7 +66,8 @@ async function servePlain(): Promise<void> {
 
 async function serve(): Promise<void> {
   if (process.argv.includes('--plain')) return servePlain();
-  const { startHmbServer } = await import('../src/server');
+  // The built package, as the other benchmarks run it (bench/lib/hmb-rx.ts says why).
+  const { startHmbServer } = (await import('./lib/hmb-rx')).server;
   const server = await startHmbServer({
     port: 0,
     queueLimit: 200_000,

@@ -10,7 +10,6 @@
 //   BENCH_RUNS=5 BENCH_N=100000
 //   BENCH_IN_PROCESS=1 node --cpu-prof --expose-gc --import tsx bench/sink-cpu.ts "BSON ×1000"
 import { serialize } from 'bson';
-import type { HmbClient } from '../src/node';
 import { library } from './lib/hmb-rx';
 import type {
   HmbTransport,
@@ -18,13 +17,13 @@ import type {
   HmbTransportResponse,
 } from '../src/transport/transport';
 import { answerParent, measureEachInChild } from './lib/child-runs';
-import { gc } from './lib/gc';
+import { sinkAll } from './lib/library-read';
 import { machineInfo, machineLine } from './lib/machine';
-import { measure } from './lib/measure';
-import { PAD, benchMessage, type BenchMessage } from './lib/payloads';
+import { alternatingCpuRuns } from './lib/cpu-runs';
+import { PAD, benchMessage, encodeSendBody, type BenchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
+import { medianRows, runCount, warnNoisy, type RunRecord } from './lib/runs';
 import { fixed, int, percent, printTable } from './lib/table';
 
 const N = Number(process.env['BENCH_N'] ?? 100_000);
@@ -45,9 +44,8 @@ interface Config {
   readonly batch: number;
 }
 
-/** Answers /open with a fixed session and every /send with 204, from memory; counts the bodies. */
+/** Answers /open with a fixed session and every /send with 204, from memory. */
 class AcceptingTransport implements HmbTransport {
-  bodies = 0;
   private readonly ack: Uint8Array;
 
   constructor(private readonly format: Format) {
@@ -57,7 +55,6 @@ class AcceptingTransport implements HmbTransport {
 
   request(req: HmbTransportRequest): Promise<HmbTransportResponse> {
     const open = req.url.endsWith('/open');
-    if (!open) this.bodies++;
     const bytes = open ? this.ack : new Uint8Array(0);
     const contentType = this.format === 'json' ? 'application/json' : 'application/bson';
     return Promise.resolve({
@@ -79,31 +76,10 @@ class AcceptingTransport implements HmbTransport {
 function encodeOnly(format: Format, batch: number, messages: readonly BenchMessage[]): number {
   let bytes = 0;
   for (let first = 0; first < messages.length; first += batch) {
-    const count = Math.min(batch, messages.length - first);
-    if (format === 'json') {
-      const list: Record<number, BenchMessage> = {};
-      for (let k = 0; k < count; k++) list[k] = messages[first + k]!;
-      bytes += Buffer.byteLength(JSON.stringify(list));
-    } else {
-      const docs: Uint8Array[] = [];
-      for (let k = 0; k < count; k++) docs.push(serialize(messages[first + k]!));
-      bytes += Buffer.concat(docs).length;
-    }
+    const body = encodeSendBody(format, messages, first, Math.min(batch, messages.length - first));
+    bytes += typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   }
   return bytes;
-}
-
-async function sinkSend(
-  client: HmbClient,
-  batch: number,
-  messages: readonly BenchMessage[],
-): Promise<void> {
-  const sink = client.sink({ maxBatchMessages: batch, keepAliveSec: 0 });
-  for (const m of messages) sink.next(m);
-  sink.complete();
-  const summary = await sink.done;
-  if (summary.sent !== messages.length)
-    throw new Error(`sink: ${summary.sent} of ${messages.length} sent`);
 }
 
 async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]> {
@@ -113,29 +89,16 @@ async function measureConfig(c: Config, runs: number): Promise<RunRecord<Row>[]>
     transport,
   });
   const messages = Array.from({ length: N }, (_, i) => benchMessage('Q', i, PAD.small));
-  // JIT warm-up.
-  for (let w = 0; w < 2; w++) {
-    await sinkSend(client, c.batch, messages);
-    encodeOnly(c.format, c.batch, messages);
-  }
-  const records = await repeatRuns(runs, async (run) => {
-    const rows: Row[] = [];
-    const order: Sender[] =
-      run % 2 === 1 ? ['encode only', 'hmb-rx sink'] : ['hmb-rx sink', 'encode only'];
-    for (const sender of order) {
-      gc();
-      const m = await measure(async () =>
-        sender === 'hmb-rx sink'
-          ? sinkSend(client, c.batch, messages)
-          : encodeOnly(c.format, c.batch, messages),
-      );
-      const row: Row = { config: c.config, sender, cpuUsPerMsg: (m.cpuMs * 1000) / N };
-      console.log(
-        `  ${c.config.padEnd(11)} ${sender.padEnd(12)} ${fixed(row.cpuUsPerMsg, 3)} µs/msg`,
-      );
-      rows.push(row);
-    }
-    return rows;
+  const records = await alternatingCpuRuns({
+    runs,
+    messages: N,
+    config: c.config,
+    ways: ['encode only', 'hmb-rx sink'] satisfies Sender[],
+    once: (sender) =>
+      sender === 'hmb-rx sink'
+        ? sinkAll(client, c.batch, messages)
+        : encodeOnly(c.format, c.batch, messages),
+    row: (sender, cpuUsPerMsg): Row => ({ config: c.config, sender, cpuUsPerMsg }),
   });
   await client.close();
   return records;

@@ -7,7 +7,7 @@
 //   npx tsx bench/sink-memory.ts [json|bson]
 //   BENCH_SINK_MEMORY_N=1000000 BENCH_SINK_BUFFER=100000
 import { startBusProcess } from './lib/bus-process';
-import { gc, heapAfterGc } from './lib/gc';
+import { heapAfterGc } from './lib/gc';
 import { machineInfo, machineLine } from './lib/machine';
 import { benchClient } from './lib/library-read';
 import { PAD, benchMessage } from './lib/payloads';
@@ -48,7 +48,6 @@ async function measureOne(format: Format): Promise<Row> {
     const sink = client.sink({ maxBufferedMessages: BUFFER, keepAliveSec: 0 });
     let refused = 0;
     sink.results.subscribe((r) => r.kind === 'refused' && refused++);
-    gc();
     const start = held();
     let peak = start;
     let heldAtPeak = 0;

@@ -14,6 +14,7 @@ import { Agent, request } from 'undici';
 import type { BusProbeSample } from './lib/bus-probe';
 import { machineInfo, machineLine } from './lib/machine';
 import { epochMs, sleep } from './lib/measure';
+import { visitBsonDocuments } from './lib/raw-http';
 import { writeResults } from './lib/results';
 import { median } from './lib/stats';
 import { fixed, int, printTable } from './lib/table';
@@ -78,6 +79,13 @@ async function startServe(): Promise<BusChild> {
   };
 }
 
+/** What a subscriber reads of each message. */
+interface SoakMessage {
+  readonly type: string;
+  readonly seq?: number;
+  readonly data?: { readonly i: number; readonly t: number };
+}
+
 /** One subscriber: a BSON session on the queue from the next message, read by /stream. */
 class Subscriber {
   received = 0;
@@ -115,25 +123,13 @@ class Subscriber {
   }
 
   private push(chunk: Buffer): void {
-    let buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    let p = 0;
-    while (p + 4 <= buf.length) {
-      const size = buf.readInt32LE(p);
-      if (p + size > buf.length) break;
-      this.onDocument(buf.subarray(p, p + size));
-      p += size;
-    }
-    buf = buf.subarray(p);
-    this.pending = buf.length === 0 ? Buffer.alloc(0) : Buffer.from(buf);
+    const buf = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const rest = buf.subarray(visitBsonDocuments(buf, 0, (m: SoakMessage) => this.onMessage(m)));
+    this.pending = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest);
   }
 
-  private onDocument(doc: Buffer): void {
+  private onMessage(msg: SoakMessage): void {
     const now = epochMs();
-    const msg = deserialize(doc, { promoteLongs: true }) as {
-      type: string;
-      seq?: number;
-      data?: { i: number; t: number };
-    };
     if (msg.type !== 'T' || msg.seq === undefined || msg.data === undefined) return;
     if (this.lastSeq >= 0 && msg.seq <= this.lastSeq) this.duplicates++;
     else if (this.lastSeq >= 0 && msg.seq !== this.lastSeq + 1)

@@ -44,7 +44,7 @@ export function sendToParent<R>(records: RunRecord<R>[]): void {
  * `BENCH_IN_PROCESS=1` it is measured here instead, for `node --cpu-prof`, which a child would not
  * inherit (pick one configuration with the benchmark's filter).
  */
-export function measureInChild<C, R>(
+function measureInChild<C, R>(
   file: string,
   config: C,
   runs: number,

@@ -26,7 +26,7 @@ function newestUnder(dir: string): number {
 }
 
 function built<T>(entry: 'node' | 'server'): T {
-  if (fromSource) return load(join(root, 'src', entry === 'node' ? 'node' : 'server')) as T;
+  if (fromSource) return load(join(root, 'src', entry)) as T;
   const file = join(root, 'dist', `${entry}.cjs`);
   let builtAt: number;
   try {

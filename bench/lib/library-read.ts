@@ -2,6 +2,7 @@
 import type { HmbSubscribeParams } from '../../src/index';
 import type { HmbClient } from '../../src/node';
 import { library } from './hmb-rx';
+import type { BenchMessage } from './payloads';
 import type { Format } from './raw-http';
 
 /** Receive modes compared by the benchmarks. */
@@ -28,4 +29,21 @@ export function recvAllCount(
       complete: () => resolve(count),
     });
   });
+}
+
+/**
+ * Publishes `messages` through one `client.sink()` of `batch` messages per /send, to the end, and
+ * checks that every one was sent.
+ */
+export async function sinkAll(
+  client: HmbClient,
+  batch: number,
+  messages: readonly BenchMessage[],
+): Promise<void> {
+  const sink = client.sink({ maxBatchMessages: batch, keepAliveSec: 0 });
+  for (const m of messages) sink.next(m);
+  sink.complete();
+  const summary = await sink.done;
+  if (summary.sent !== messages.length)
+    throw new Error(`sink: ${summary.sent} of ${messages.length} sent`);
 }

@@ -1,5 +1,6 @@
 // The messages of the protocol notes' measurements (§13), and /send bodies made of them.
 import { serialize } from 'bson';
+import type { Format } from './raw-http';
 
 /** Message sizes: "small" is the notes' 97-byte message, "1KiB" its 1022-byte variant. */
 export type PayloadSize = 'small' | '1KiB';
@@ -36,10 +37,22 @@ export function jsonSendBody(queue: string, first: number, count: number, pad: n
   return Buffer.from(JSON.stringify(list));
 }
 
-/** A BSON /send body of messages `first`…`first + count − 1` (documents back to back). */
-export function bsonSendBody(queue: string, first: number, count: number, pad: number): Buffer {
-  const docs: Buffer[] = [];
-  for (let k = 0; k < count; k++)
-    docs.push(Buffer.from(serialize(benchMessage(queue, first + k, pad))));
+/**
+ * The /send body a hand-written sender builds for `messages[first..first+count)`: `JSON.stringify`
+ * of the batch object, or `BSON.serialize` of each message and one concat.
+ */
+export function encodeSendBody(
+  format: Format,
+  messages: readonly BenchMessage[],
+  first: number,
+  count: number,
+): string | Buffer {
+  if (format === 'json') {
+    const list: Record<number, BenchMessage> = {};
+    for (let k = 0; k < count; k++) list[k] = messages[first + k]!;
+    return JSON.stringify(list);
+  }
+  const docs: Uint8Array[] = [];
+  for (let k = 0; k < count; k++) docs.push(serialize(messages[first + k]!));
   return Buffer.concat(docs);
 }

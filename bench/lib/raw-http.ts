@@ -190,13 +190,20 @@ function visitJsonList(text: string, visit: (m: WireFrame) => void): void {
   }
 }
 
-/** `BSON.deserialize` of every whole document from `offset`; returns where the first partial one starts. */
-function visitBsonDocuments(buf: Buffer, offset: number, visit: (m: WireFrame) => void): number {
+/**
+ * `BSON.deserialize` (with the library's options) of every whole document from `offset`, in
+ * order; returns where the first partial one starts.
+ */
+export function visitBsonDocuments<M = WireFrame>(
+  buf: Buffer,
+  offset: number,
+  visit: (m: M) => void,
+): number {
   let p = offset;
   while (buf.length - p >= 4) {
     const length = buf.readInt32LE(p);
     if (buf.length - p < length) break;
-    visit(deserialize(buf.subarray(p, p + length), BSON_OPTIONS) as WireFrame);
+    visit(deserialize(buf.subarray(p, p + length), BSON_OPTIONS) as M);
     p += length;
   }
   return p;

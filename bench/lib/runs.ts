@@ -83,3 +83,11 @@ export function warnNoisy(
     }
   });
 }
+
+/**
+ * This run's order of `items`: as given in odd runs, reversed in even ones, so that no variant
+ * always goes first.
+ */
+export function ordered<T>(run: number, items: readonly T[]): T[] {
+  return run % 2 === 1 ? [...items] : [...items].reverse();
+}

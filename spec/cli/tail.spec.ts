@@ -9,6 +9,7 @@ import {
   interrupt,
   jsonLines,
   killLeftovers,
+  lineCount,
   runCli,
   startCli,
 } from './helpers/cli-process';
@@ -22,8 +23,6 @@ afterEach(async () => {
   await bus?.close();
   bus = undefined;
 });
-
-const lineCount = (n: number): RegExp => new RegExp(`(?:[^\\n]*\\n){${n}}`);
 
 describe('cli: tail', () => {
   it('cli: prints what `hmb send` publishes as JSON lines without kind, and stops on Ctrl-C within a second', async () => {

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { Binary, BSON, Double, Int32, Long } from 'bson';
-import { request } from 'undici';
 import { publish } from '../helpers/publish';
+import { storedDocs } from '../helpers/raw-http';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 import {
   ensureCliBuilt,
   interrupt,
   jsonLines,
   killLeftovers,
+  lineCount,
   runCli,
   startCli,
 } from './helpers/cli-process';
@@ -25,28 +26,10 @@ afterEach(async () => {
   bus = undefined;
 });
 
-const lineCount = (n: number): RegExp => new RegExp(`(?:[^\\n]*\\n){${n}}`);
-
 /** The data documents of a queue as the bus stores them, every BSON type kept. */
 async function storedData(busUrl: string, queue: string): Promise<Record<string, unknown>[]> {
-  const open = await request(`${busUrl}/open`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/bson' },
-    body: BSON.serialize({ queue: { [queue]: { seq: 0, keep: false } } }),
-  });
-  const { sid } = BSON.deserialize(Buffer.from(await open.body.arrayBuffer())) as { sid: string };
-  const body = Buffer.from(await (await request(`${busUrl}/recv/${sid}`)).body.arrayBuffer());
-  const out: Record<string, unknown>[] = [];
-  for (let p = 0; p < body.length;) {
-    const length = body.readInt32LE(p);
-    const doc = BSON.deserialize(body.subarray(p, p + length), {
-      promoteValues: false,
-      bsonRegExp: true,
-    });
-    p += length;
-    if (doc['type'] !== 'EOF') out.push(doc['data'] as Record<string, unknown>);
-  }
-  return out;
+  const docs = await storedDocs(busUrl, queue, { promoteValues: false, bsonRegExp: true });
+  return docs.map((doc) => doc['data'] as Record<string, unknown>);
 }
 
 describe('cli: types and EMSC', () => {

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { lastValueFrom } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { DEFAULT_RECV_ALL_ATTEMPTS } from '../../src/client/client-options';
@@ -11,15 +9,7 @@ import { DEFAULT_SINK_ATTEMPTS } from '../../src/sink/sink-options';
 import type { HmbSendResult } from '../../src/sink/send-result';
 import type { HmbTransportRequest } from '../../src/transport/transport';
 import { UndiciTransport } from '../../src/transport/undici-transport';
-
-/** A loopback port with nothing listening on it: every connection is refused. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}/bus`;
-}
+import { closedPort } from '../helpers/scripted-server';
 
 // Small delays so that the default attempt counts run out in milliseconds; no maxAttempts here:
 // each operation's own default is what is tested.
@@ -31,7 +21,7 @@ describe('client: every bounded operation ends when the bus stays down', () => {
   /** Requests the client made, by HMB method (`open`, `info` …): every one of them refused. */
   let requests: Record<string, number>;
   beforeEach(async () => {
-    url = await closedPort();
+    url = `http://127.0.0.1:${await closedPort()}/bus`;
     requests = {};
     const undici = new UndiciTransport();
     const counting = {

@@ -2,12 +2,10 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { generate } from 'selfsigned';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
-import { FetchTransport } from '../../src/transport/fetch-transport';
-import type { HmbTransport } from '../../src/transport/transport';
-import { UndiciTransport } from '../../src/transport/undici-transport';
 import { numbered, publish } from '../helpers/publish';
 import { startReverseProxy, type ReverseProxy } from '../helpers/reverse-proxy';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
+import { TRANSPORTS } from '../helpers/transports';
 
 let bus: TestBus;
 let proxy: ReverseProxy | undefined;
@@ -38,12 +36,7 @@ function clientOf(
   return c;
 }
 
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
-
-describe.each(transports)('client behind a reverse proxy (%s)', (_name, makeTransport) => {
+describe.each(TRANSPORTS)('client behind a reverse proxy (%s)', (_name, makeTransport) => {
   it('proxy: basic auth from the URL passes; without it the proxy answers 401, a fatal HmbHttpError', async () => {
     proxy = await startReverseProxy({
       targetPort: bus.server.port,

@@ -5,6 +5,7 @@ import type { HmbSessionLimitError } from '../../src/errors/session-limit-error'
 import { shareSubscription } from '../../src/client/share-subscription';
 import type { HmbConnectionState } from '../../src/session/connection-state';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
+import { until } from '../helpers/virtual-clock';
 
 let bus: TestBus;
 let client: HmbClient;
@@ -18,14 +19,6 @@ afterEach(async () => {
 
 const sessionsOnBus = async (): Promise<number> =>
   Object.keys((await firstValueFrom(client.status())).session).length;
-
-const until = async (check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('client: the session budget is visible', () => {
   beforeEach(async () => {

@@ -3,20 +3,13 @@ import fc from 'fast-check';
 import { firstValueFrom, lastValueFrom, take, timeout, toArray } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
-import { FetchTransport } from '../../src/transport/fetch-transport';
-import type { HmbTransport } from '../../src/transport/transport';
-import { UndiciTransport } from '../../src/transport/undici-transport';
 import {
   startScriptedServer,
   writeInPieces,
   type ScriptedServer,
 } from '../helpers/scripted-server';
 import { splitAt } from '../helpers/wire-arbitraries';
-
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
+import { TRANSPORTS } from '../helpers/transports';
 
 function openReply(sid: string, queues: string[], seq = 0): string {
   return JSON.stringify({
@@ -57,7 +50,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe.each(transports)('client transport (%s)', (_name, makeTransport) => {
+describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
   it('transport: /recv bodies cut into arbitrary chunks decode to the same messages (JSON and BSON)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -1,7 +1,6 @@
 import { deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import { Binary, BSON } from 'bson';
 import { lastValueFrom, of, toArray } from 'rxjs';
-import { request } from 'undici';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbEmscError } from '../../src/errors/emsc-error';
@@ -11,6 +10,7 @@ import { readEmscEnvelope } from '../../src/emsc/emsc-envelope';
 import { emscMessage } from '../../src/emsc/emsc-message';
 import { decodeEmsc, type HmbEmscMessage } from '../../src/operators/decode-emsc';
 import { publish } from '../helpers/publish';
+import { storedDocs } from '../helpers/raw-http';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 
 // Fixtures are built by hand from the format of notes §17.5, as EMSC's Python EmscHmbPublisher
@@ -316,21 +316,8 @@ describe('emsc: decodeEmsc on a stream', () => {
   });
 });
 
-/** The documents of a queue as the bus stores them, read with plain HTTP and js-bson. */
+/** The EMSC documents of a queue as the bus stores them, read with plain HTTP and js-bson. */
 async function rawRecv(busUrl: string, queue: string): Promise<Record<string, unknown>[]> {
-  const open = await request(`${busUrl}/open`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/bson' },
-    body: BSON.serialize({ queue: { [queue]: { seq: 0, keep: false } } }),
-  });
-  const { sid } = BSON.deserialize(Buffer.from(await open.body.arrayBuffer())) as { sid: string };
-  const answer = await request(`${busUrl}/recv/${sid}`);
-  const body = Buffer.from(await answer.body.arrayBuffer());
-  const docs: Record<string, unknown>[] = [];
-  for (let p = 0; p < body.length;) {
-    const length = body.readInt32LE(p);
-    docs.push(BSON.deserialize(body.subarray(p, p + length), { promoteBuffers: false }));
-    p += length;
-  }
+  const docs = await storedDocs(busUrl, queue, { promoteBuffers: false });
   return docs.filter((d) => d['type'] === 'EMSC_MSG');
 }

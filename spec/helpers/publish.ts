@@ -1,5 +1,7 @@
 import { BSON, Long } from 'bson';
+import { lastValueFrom, toArray } from 'rxjs';
 import { request } from 'undici';
+import { HmbClient } from '../../src/node';
 
 /** A message as the tests publish it (plain fields, JSON-safe unless sent as BSON). */
 export interface TestMessage {
@@ -65,4 +67,24 @@ export function numbered(
     data: { i: from + k },
     ...extra,
   }));
+}
+
+/**
+ * Reads `queue` from seq 0 to its end through a client of its own in `format`, and returns each
+ * message's `data.i`: what a publishing test finds stored on the bus.
+ */
+export async function readBack(
+  busUrl: string,
+  queue: string,
+  format: 'json' | 'bson' = 'json',
+): Promise<number[]> {
+  const reader = new HmbClient(busUrl, { format });
+  try {
+    const got = await lastValueFrom(
+      reader.recvAll<{ i: number }>({ queue: { [queue]: { seq: 0 } } }).pipe(toArray()),
+    );
+    return got.map((m) => m.data!.i);
+  } finally {
+    await reader.close();
+  }
 }

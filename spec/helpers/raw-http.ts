@@ -1,7 +1,7 @@
 // Plain HTTP helpers for the embedded server's own specs. They speak the wire protocol directly
 // (undici requests, raw TCP) and never go through the hmb-rx client, so the server is tested
 // against the protocol notes and not against our own client's assumptions.
-import { deserialize, serialize, type Document } from 'bson';
+import { deserialize, serialize, type DeserializeOptions, type Document } from 'bson';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
@@ -45,18 +45,42 @@ export async function rawRequest(
   return { status: res.statusCode, headers: res.headers, body, text: body.toString('utf8') };
 }
 
-/** Documents back to back (a BSON /recv or /stream body) as js-bson documents. */
-export function decodeBsonDocs(buf: Buffer): Document[] {
+/**
+ * Documents back to back (a BSON /recv or /stream body) as js-bson documents, decoded with
+ * `options` (by default every number keeps its BSON type).
+ */
+export function decodeBsonDocs(
+  buf: Buffer,
+  options: DeserializeOptions = { promoteLongs: false, promoteValues: false },
+): Document[] {
   const docs: Document[] = [];
   let p = 0;
   while (p + 4 <= buf.length) {
     const size = buf.readInt32LE(p);
-    docs.push(
-      deserialize(buf.subarray(p, p + size), { promoteLongs: false, promoteValues: false }),
-    );
+    docs.push(deserialize(buf.subarray(p, p + size), options));
     p += size;
   }
   return docs;
+}
+
+/**
+ * The documents of `queue` as the bus stores them, EOF left out: a BSON session from seq 0
+ * (`keep: false`) and one /recv, decoded with {@link decodeBsonDocs} and `options`. Plain HTTP, so
+ * what the bus holds is seen without the client's decoding.
+ */
+export async function storedDocs(
+  busUrl: string,
+  queue: string,
+  options?: DeserializeOptions,
+): Promise<Document[]> {
+  const open = await rawRequest(`${busUrl}/open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/bson' },
+    body: Buffer.from(serialize({ queue: { [queue]: { seq: 0, keep: false } } })),
+  });
+  const { sid } = deserialize(open.body) as { sid: string };
+  const answer = await rawRequest(`${busUrl}/recv/${sid}`);
+  return decodeBsonDocs(answer.body, options).filter((doc) => doc['type'] !== 'EOF');
 }
 
 /** The frames of a JSON /recv body (`{"0":…,"1":…}`) in key order. */

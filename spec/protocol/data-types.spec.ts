@@ -19,6 +19,7 @@ import { bsonNumberType } from '../../src/protocol/bson-number-types';
 import { encodeOne } from '../helpers/encode-one';
 import type { HmbFormat } from '../../src/protocol/hmb-format';
 import { publish } from '../helpers/publish';
+import { decodeBsonDocs } from '../helpers/raw-http';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 
 // docs/data-types.md as tests: every value maps as the table says, in both directions and both
@@ -83,14 +84,8 @@ async function rawRecv(
         else docs.push(doc);
       }
     } else {
-      for (let p = 0; p < body.length;) {
-        const length = body.readInt32LE(p);
-        // Wrappers kept: every value keeps its BSON type for the comparison.
-        const doc = BSON.deserialize(body.subarray(p, p + length), {
-          promoteValues: false,
-          bsonRegExp: true,
-        });
-        p += length;
+      // Wrappers kept: every value keeps its BSON type for the comparison.
+      for (const doc of decodeBsonDocs(body, { promoteValues: false, bsonRegExp: true })) {
         if (doc['type'] === 'EOF') eof = true;
         else docs.push(doc);
       }

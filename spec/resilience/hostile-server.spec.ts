@@ -5,21 +5,14 @@ import { lastValueFrom } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import { HmbTooLargeError } from '../../src/errors/too-large-error';
-import { FetchTransport } from '../../src/transport/fetch-transport';
-import type { HmbTransport } from '../../src/transport/transport';
-import { UndiciTransport } from '../../src/transport/undici-transport';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
+import { TRANSPORTS } from '../helpers/transports';
 
 // The limits are small so that each attack is over in a moment; the defaults are 64 MiB.
 const LIMIT = 1024 * 1024;
 const MiB = 1024 * 1024;
 // What the client may hold beyond the limit: a few transport chunks, zlib's window, decoder state.
 const MAX_GROWTH_MIB = 48;
-
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
 
 // Built once for both transports (compressing 64 MiB takes a second or two).
 let deflateBomb: Buffer | undefined;
@@ -115,7 +108,7 @@ function report(what: string, growth: number, written: number): void {
   }
 }
 
-describe.each(transports)('a hostile server cannot fill the client memory (%s)', (name, make) => {
+describe.each(TRANSPORTS)('a hostile server cannot fill the client memory (%s)', (name, make) => {
   it('an endless /recv body ends with HMB_ERR_TOO_LARGE at maxResponseBytes', async () => {
     let written: Promise<number> = Promise.resolve(0);
     server = await startScriptedServer({

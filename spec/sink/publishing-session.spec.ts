@@ -1,7 +1,9 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
+import { readBack } from '../helpers/publish';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
+import { until } from '../helpers/virtual-clock';
 
 let bus: TestBus;
 let client: HmbClient;
@@ -20,26 +22,6 @@ async function sessionsOnBus(url: string): Promise<number> {
     await reader.close();
   }
 }
-
-async function readBack(url: string, queue: string): Promise<number[]> {
-  const reader = new HmbClient(url);
-  try {
-    const got = await lastValueFrom(
-      reader.recvAll<{ i: number }>({ queue: { [queue]: { seq: 0 } } }).pipe(toArray()),
-    );
-    return got.map((m) => m.data!.i);
-  } finally {
-    await reader.close();
-  }
-}
-
-const until = async (check: () => Promise<boolean>, ms = 5000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe.each(['json', 'bson'] as const)(
   'sink: one publishing session per client (%s)',

@@ -4,6 +4,7 @@ import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbOutgoing } from '../../src/protocol/outgoing';
 import type { HmbSendResult } from '../../src/sink/send-result';
 import { startFaultProxy, type HmbFaultProxy } from '../../src/testing/fault-proxy';
+import { readBack } from '../helpers/publish';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
 import { until, VirtualClock } from '../helpers/virtual-clock';
@@ -18,18 +19,6 @@ afterEach(async () => {
   proxy = undefined;
   await bus?.close();
 });
-
-async function readBack(url: string, queue: string): Promise<number[]> {
-  const reader = new HmbClient(url, { format: 'bson' });
-  try {
-    const msgs = await lastValueFrom(
-      reader.recvAll<{ i: number }>({ queue: { [queue]: { seq: 0 } } }).pipe(toArray()),
-    );
-    return msgs.map((m) => m.data!.i);
-  } finally {
-    await reader.close();
-  }
-}
 
 const numbered = (queue: string, i: number): HmbOutgoing<{ i: number }> => ({
   type: 'T',
@@ -63,7 +52,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     // done settles only after the last batch is acknowledged: everything is on the bus already.
     const info = await firstValueFrom(client.info());
     expect(info.queue['BULK']!.endseq).toBe(100_000);
-    const back = await readBack(bus.url, 'BULK');
+    const back = await readBack(bus.url, 'BULK', 'bson');
     expect(back).toEqual(Array.from({ length: 100_000 }, (_, i) => i));
   }, 180_000);
 
@@ -97,7 +86,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
       expect(isHmbError(r.error, 'HMB_ERR_INVALID_MESSAGE')).toBe(true);
       expect(r.message).toBe(bad[k]);
     }
-    expect(await readBack(bus.url, 'Q')).toEqual([0, 1]);
+    expect(await readBack(bus.url, 'Q', 'bson')).toEqual([0, 1]);
   });
 
   it('sink: complete() flushes what was accepted; messages after it are refused as closed', async () => {
@@ -124,7 +113,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
       });
     expect((await sink.done).sent).toBe(3);
     expect(sink.endedWith).toEqual(new Error('upstream broke'));
-    expect(await readBack(bus.url, 'Q')).toEqual([0, 1, 2]);
+    expect(await readBack(bus.url, 'Q', 'bson')).toEqual([0, 1, 2]);
   });
 
   it('sink: a bus that cannot be reached fills the bounded buffer; what does not fit is refused, not dropped', async () => {
@@ -168,7 +157,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const summary = await sink.done;
     expect(summary).toMatchObject({ sent: 10, failed: 0 });
     // The restarted bus (no persistence) holds the second half, once.
-    expect(await readBack(bus.url, 'Q')).toEqual([5, 6, 7, 8, 9]);
+    expect(await readBack(bus.url, 'Q', 'bson')).toEqual([5, 6, 7, 8, 9]);
   });
 
   it('sink: a proxy cutting connections loses nothing reported as sent and doubles nothing reported as certain', async () => {
@@ -193,7 +182,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const summary = await clock.skipWaits(sink.done);
     await c.close();
     expect(summary.sent).toBe(N);
-    const back = await readBack(bus.url, 'CUT');
+    const back = await readBack(bus.url, 'CUT', 'bson');
     const seen = new Map<number, number>();
     for (const i of back) seen.set(i, (seen.get(i) ?? 0) + 1);
     for (const [i, uncertain] of sent) {
@@ -228,7 +217,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
     const summary = await clock.skipWaits(sink.done);
     await c.close();
     expect(summary.sent + summary.unknown).toBe(2000);
-    const back = await readBack(bus.url, 'ONCE');
+    const back = await readBack(bus.url, 'ONCE', 'bson');
     const counts = new Map<number, number>();
     for (const i of back) counts.set(i, (counts.get(i) ?? 0) + 1);
     for (const i of sent) expect(counts.get(i)).toBe(1);
@@ -248,7 +237,7 @@ describe.each(['json', 'bson'] as const)('sink (%s)', (format) => {
       .send([numbered('S', 5), { type: 'EOF', queue: 'S' }])
       .catch((e: unknown) => e);
     expect(isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')).toBe(true);
-    expect(await readBack(bus.url, 'S')).toEqual([0, 1, 2, 3, 4]);
+    expect(await readBack(bus.url, 'S', 'bson')).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('sink: an idle sink keeps its session alive with HEARTBEAT sends', async () => {

@@ -1,27 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { HmbSessionLostError } from '../../src/errors/session-lost-error';
 import { HmbTimeoutError } from '../../src/errors/timeout-error';
 import { classifySendFailure } from '../../src/sink/send-failure';
-import { FetchTransport } from '../../src/transport/fetch-transport';
 import { classifyNetworkFailure } from '../../src/transport/network-failure';
 import type { HmbTransport } from '../../src/transport/transport';
-import { UndiciTransport } from '../../src/transport/undici-transport';
-import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
-
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort, startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
+import { TRANSPORTS } from '../helpers/transports';
 
 /** A server that reads the whole /send, then cuts the connection without an answer. */
 async function cuttingServer(): Promise<{ server: ScriptedServer; received: () => number }> {
@@ -51,7 +34,7 @@ async function failureOf(transport: HmbTransport, url: string): Promise<unknown>
   throw new Error('the request did not fail');
 }
 
-describe.each(transports)('transport: failure classification (%s)', (_name, make) => {
+describe.each(TRANSPORTS)('transport: failure classification (%s)', (_name, make) => {
   let transport: HmbTransport;
   beforeEach(() => (transport = make()));
   afterEach(() => transport.close());

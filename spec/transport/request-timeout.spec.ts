@@ -1,12 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { FetchTransport, HmbClient, UndiciTransport } from '../../src/node';
+import { HmbClient, UndiciTransport } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbTimeoutError } from '../../src/errors/timeout-error';
-import { readResponseBody, type HmbTransport } from '../../src/transport/transport';
+import { readResponseBody } from '../../src/transport/transport';
 import { sleep } from '../helpers/collect';
 import { numbered, publish } from '../helpers/publish';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
 import { startTestBus, type TestBus } from '../helpers/test-bus';
+import { TRANSPORTS } from '../helpers/transports';
 
 // `requestTimeoutMs` bounds every request that is not a long poll. From 10 s on, the undici
 // transport enforces it with undici's own header and body timers (no AbortSignal per request:
@@ -33,12 +34,7 @@ const openAnswer = (_req: unknown, res: ServerResponse): void =>
     .writeHead(200, { 'content-type': 'application/json' })
     .end(JSON.stringify({ sid: 'S1', cid: 'c', queue: {} }));
 
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
-
-describe.each(transports)('request timeout (%s transport)', (name, makeTransport) => {
+describe.each(TRANSPORTS)('request timeout (%s transport)', (name, makeTransport) => {
   it(`${name}: a /send with no answer fails after requestTimeoutMs with HmbTimeoutError naming the request, bus and session`, async () => {
     server = await startScriptedServer({
       open: openAnswer,

@@ -222,3 +222,8 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** Matches once a stream holds at least `n` whole lines, for `waitFor`. */
+export function lineCount(n: number): RegExp {
+  return new RegExp(`(?:[^\\n]*\\n){${n}}`);
+}
