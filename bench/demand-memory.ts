@@ -81,10 +81,14 @@ async function measureOne(config: string, transport: Transport, withDemand: bool
         },
         error: done.reject,
       });
-    await done.promise;
+    try {
+      await done.promise;
+    } finally {
+      // Also when the reading failed: a consumer left ticking would keep the run from ending.
+      clearInterval(consumer);
+      subscription.unsubscribe();
+    }
     const seconds = (performance.now() - t0) / 1000;
-    clearInterval(consumer);
-    subscription.unsubscribe();
     const row: Row = { config, startHeapMb: start, peakHeapMb: peakHeap, peakHeld, seconds };
     console.log(
       `  ${config.padEnd(18)} heap ${fixed(start)} → peak ${fixed(peakHeap)} MB; held at most ${int(peakHeld)} messages; ${fixed(seconds, 1)} s`,
