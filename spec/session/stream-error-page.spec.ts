@@ -1,7 +1,7 @@
-import { FetchTransport, HmbClient, UndiciTransport } from '../../src/node';
+import { HmbClient } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
-import type { HmbTransport } from '../../src/transport/transport';
 import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server';
+import { TRANSPORTS } from '../helpers/transports';
 
 // The body of a /stream is endless, so its request sets no size bound; an error page in its place
 // must still be read within maxResponseBytes, on either transport (it used to be read whole).
@@ -15,12 +15,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const transports: [string, () => HmbTransport][] = [
-  ['undici', () => new UndiciTransport()],
-  ['fetch', () => new FetchTransport()],
-];
-
-describe.each(transports)('/stream error page (%s transport)', (_name, makeTransport) => {
+describe.each(TRANSPORTS)('/stream error page (%s transport)', (_name, makeTransport) => {
   it('stream: an error page larger than maxResponseBytes fails with HmbTooLargeError', async () => {
     server = await startScriptedServer({
       open: (_req, res) =>
