@@ -77,7 +77,10 @@ describe.each(combos)('resilience (%s, %s)', (format, transport) => {
       sub.messages,
       Object.fromEntries(QUEUES.map((q) => [q, seqs(0, rounds * perRound)])),
     );
-    expect(states.filter((s) => s.type === 'lost').length).toBeGreaterThan(3);
+    // The cuts really happened. How many a run sees depends on which connection carries which
+    // request: long polls and /stream have an undici pool of their own (no deadline), apart from
+    // /open and /send, so a /stream run makes fewer connections than when they shared one pool.
+    expect(states.filter((s) => s.type === 'lost').length).toBeGreaterThanOrEqual(3);
     expect(sub.error()).toBeUndefined();
   }, 60_000);
 

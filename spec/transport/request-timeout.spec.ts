@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { Agent } from 'undici';
 import { HmbClient, UndiciTransport } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbTimeoutError } from '../../src/errors/timeout-error';
@@ -112,8 +113,6 @@ describe.each(TRANSPORTS)('request timeout (%s transport)', (name, makeTransport
 });
 
 describe('request timeout: undici enforcing the deadline itself', () => {
-  const error = (): Error => new Error('deadline');
-
   it.each([
     ['no head', (res: ServerResponse) => void held.push(res)],
     [
@@ -128,34 +127,43 @@ describe('request timeout: undici enforcing the deadline itself', () => {
     'undici: an answer with %s fails with the request own error, undici timeout kept as its cause',
     async (_what, answer) => {
       server = await startScriptedServer({ open: (_req, res) => answer(res) });
-      const transport = new UndiciTransport();
-      expect(transport.timeoutsFromMs).toBe(10_000);
-      const started = Date.now();
+      await expectUndiciDeadline(server.url, new UndiciTransport());
+      // With a dispatcher of the user's, the deadline goes with each request instead of an agent.
+      const dispatcher = new Agent();
       try {
-        const failure = await transport
-          .request({
-            method: 'POST',
-            url: `${server.url}/b/open`,
-            headers: {},
-            body: '{}',
-            signal: new AbortController().signal,
-            timeout: { ms: 300, error },
-          })
-          .then((response) => readResponseBody(response))
-          .then(
-            () => undefined,
-            (e: unknown) => e as Error,
-          );
-        // undici's timers tick every half second: late by up to a second, never early.
-        expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-        expect(Date.now() - started).toBeLessThan(3_000);
-        expect(failure?.message).toBe('deadline');
-        expect((failure?.cause as { code?: string }).code).toMatch(
-          /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/,
-        );
+        await expectUndiciDeadline(server.url, new UndiciTransport({ dispatcher }));
       } finally {
-        await transport.close();
+        await dispatcher.destroy();
       }
     },
   );
 });
+
+/** One request to `url` with a 300 ms deadline fails with its own error, undici's as the cause. */
+async function expectUndiciDeadline(url: string, transport: UndiciTransport): Promise<void> {
+  expect(transport.timeoutsFromMs).toBe(10_000);
+  const started = Date.now();
+  try {
+    const failure = await transport
+      .request({
+        method: 'POST',
+        url: `${url}/b/open`,
+        headers: {},
+        body: '{}',
+        signal: new AbortController().signal,
+        timeout: { ms: 300, error: () => new Error('deadline') },
+      })
+      .then((response) => readResponseBody(response))
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+    // undici's timers tick every half second: late by up to a second, never early.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(failure?.message).toBe('deadline');
+    expect((failure?.cause as { code?: string }).code).toMatch(/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/);
+  } finally {
+    await transport.close();
+  }
+}

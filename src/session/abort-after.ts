@@ -27,10 +27,3 @@ export function abortAfter(parent: AbortSignal, ms: number, onTimeout: () => unk
     },
   };
 }
-
-/** The caller's signal as it is, with nothing to clear: for a request with no deadline of ours. */
-export function untimed(signal: AbortSignal): TimedSignal {
-  return { signal, clear: noop };
-}
-
-function noop(): void {}

@@ -44,12 +44,20 @@ export function parseBusEndpoint(url: string): HmbBusEndpoint {
     );
   }
   const busUrl = `${parsed.origin}${path}`;
+  // The last one-argument URL, kept: a sender asks for /send/{sid} of the same sid every time.
+  let last = { method: '', arg: '', url: '' };
   const endpoint: HmbBusEndpoint = {
     busUrl,
-    methodUrl: (method, ...args) =>
-      args.length === 0
-        ? `${busUrl}/${method}`
-        : `${busUrl}/${method}/${args.map(encodeURIComponent).join('/')}`,
+    methodUrl: (method, ...args) => {
+      if (args.length === 0) return `${busUrl}/${method}`;
+      if (args.length === 1) {
+        const arg = args[0]!;
+        if (last.method !== method || last.arg !== arg)
+          last = { method, arg, url: `${busUrl}/${method}/${encodeURIComponent(arg)}` };
+        return last.url;
+      }
+      return `${busUrl}/${method}/${args.map(encodeURIComponent).join('/')}`;
+    },
   };
   return authorization === undefined ? endpoint : { ...endpoint, authorization };
 }

@@ -2,7 +2,7 @@ import type { HmbError } from '../errors/hmb-error';
 import { HmbTimeoutError } from '../errors/timeout-error';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../transport/body-limit';
 import { readResponseBody, type HmbTransportRequest } from '../transport/transport';
-import { abortAfter, untimed } from './abort-after';
+import { abortAfter } from './abort-after';
 import { httpFailure } from './http-failure';
 import type { HmbSessionContext } from './session-context';
 
@@ -41,31 +41,24 @@ export async function exchange(
 ): Promise<HmbExchangeResult> {
   const { method, url } = spec;
   const timeoutMs = spec.timeoutMs ?? ctx.requestTimeoutMs;
-  const context = {
-    bus: ctx.endpoint.busUrl,
-    method,
-    url,
-    ...(spec.sid === undefined ? {} : { sid: spec.sid }),
-  };
+  // Built only for an error: most exchanges succeed, and every object made per /send counts.
+  const context = (): HmbExchangeContext => errorContext(ctx, spec);
   const onTimeout = (): HmbTimeoutError =>
-    new HmbTimeoutError(`no answer within ${timeoutMs} ms: ${method} ${url}`, context);
+    new HmbTimeoutError(`no answer within ${timeoutMs} ms: ${method} ${url}`, context());
   const limited = timeoutMs > 0 && Number.isFinite(timeoutMs);
   // A transport that keeps timers of its own is given the deadline; otherwise the request gets a
   // signal that fires at it.
   const from = ctx.transport.timeoutsFromMs;
   const native = from !== undefined && timeoutMs >= from;
-  const timed =
-    native || !limited ? untimed(spec.signal) : abortAfter(spec.signal, timeoutMs, onTimeout);
+  const timed = native || !limited ? undefined : abortAfter(spec.signal, timeoutMs, onTimeout);
+  const signal = timed?.signal ?? spec.signal;
   try {
-    const headers: Record<string, string> = { ...ctx.headers };
-    if (spec.contentType !== undefined) headers['content-type'] = spec.contentType;
-    const maxBodyBytes = ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const request: HmbTransportRequest = {
       method,
       url,
-      headers,
-      signal: timed.signal,
-      maxBodyBytes,
+      headers: requestHeaders(ctx.headers, spec.contentType),
+      signal,
+      maxBodyBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       ...(native && limited ? { timeout: { ms: timeoutMs, error: onTimeout } } : {}),
       ...(spec.body === undefined ? {} : { body: spec.body }),
     };
@@ -76,17 +69,54 @@ export async function exchange(
       throw httpFailure(
         response.status,
         utf8.decode(bytes),
-        context,
+        context(),
         spec.badRequestIsParam ?? false,
       ) as HmbError;
     }
     return { status: response.status, contentType: response.header('content-type'), bytes };
   } catch (error) {
     // The transport rejects with the abort reason: our own timeout error, or the caller's reason.
-    throw timed.signal.aborted ? timed.signal.reason : error;
+    throw signal.aborted ? signal.reason : error;
   } finally {
-    timed.clear();
+    timed?.clear();
   }
+}
+
+type HmbExchangeContext = {
+  readonly bus: string;
+  readonly method: string;
+  readonly url: string;
+  readonly sid?: string;
+};
+
+/** What an error of this exchange says about it. */
+function errorContext(ctx: HmbSessionContext, spec: HmbExchangeSpec): HmbExchangeContext {
+  const { method, url, sid } = spec;
+  return { bus: ctx.endpoint.busUrl, method, url, ...(sid === undefined ? {} : { sid }) };
+}
+
+/**
+ * The context's headers with the request's Content-Type: one object per pair, reused, since a
+ * transport may keep what it derives from them (the undici one adds its Accept-Encoding once).
+ */
+const headerCache = new WeakMap<
+  Readonly<Record<string, string>>,
+  Map<string, Record<string, string>>
+>();
+
+function requestHeaders(
+  base: Readonly<Record<string, string>>,
+  contentType: string | undefined,
+): Readonly<Record<string, string>> {
+  let byType = headerCache.get(base);
+  if (byType === undefined) headerCache.set(base, (byType = new Map()));
+  const key = contentType ?? '';
+  let headers = byType.get(key);
+  if (headers === undefined) {
+    headers = contentType === undefined ? { ...base } : { ...base, 'content-type': contentType };
+    byType.set(key, headers);
+  }
+  return headers;
 }
 
 /** Decodes UTF-8 bytes. */

@@ -9,12 +9,14 @@ import {
   responseTooLarge,
   type HmbBodyLimitContext,
 } from './body-limit';
+import { abortRelayOf } from './abort-relay';
 import { toTransportError } from './network-failure';
-import type {
-  HmbTransport,
-  HmbTransportRequest,
-  HmbTransportResponse,
-  HmbTransportTimeout,
+import {
+  readBody,
+  type HmbTransport,
+  type HmbTransportRequest,
+  type HmbTransportResponse,
+  type HmbTransportTimeout,
 } from './transport';
 
 const EMPTY = new Uint8Array(0);
@@ -63,10 +65,24 @@ export interface HmbUndiciTransportOptions {
  * ```
  */
 export class UndiciTransport implements HmbTransport {
-  private readonly dispatcher: Dispatcher;
-  private readonly owned: Agent | undefined;
+  /** The dispatcher given in the options (used for every request, with per-request deadlines). */
+  private readonly given: Dispatcher | undefined;
+  /** What our own agents are made with, apart from their deadline. */
+  private readonly agentOptions: Agent.Options;
+  /**
+   * Our own agents, one per deadline (0: none, for long polls). A deadline given to the agent
+   * rather than to each request costs a request nothing; given per request, undici re-arms its
+   * timers for it every time (bench/send.ts, "single"). A client uses two: its request timeout
+   * and none.
+   */
+  private readonly agents = new Map<number, Agent>();
   private closed = false;
   private readonly acceptEncoding: string;
+  /** The request headers with `accept-encoding` added, per headers object the session layer reuses. */
+  private readonly withEncoding = new WeakMap<
+    Readonly<Record<string, string>>,
+    Record<string, string>
+  >();
   /**
    * Deadlines from 10 s on are undici's own header and body timeouts: timers it keeps per
    * connection and refreshes, rather than an AbortSignal and a timer per request. They tick every
@@ -76,102 +92,141 @@ export class UndiciTransport implements HmbTransport {
 
   constructor(options: HmbUndiciTransportOptions = {}) {
     this.acceptEncoding = options.acceptEncoding ?? 'gzip, deflate';
-    if (options.dispatcher !== undefined) {
-      this.dispatcher = options.dispatcher;
-      this.owned = undefined;
-    } else {
-      const agent = new Agent({
-        connections: options.connections ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-        headersTimeout: 0,
-        bodyTimeout: 0,
-        connect: {
-          timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-          ...options.tls,
-        },
-      });
-      this.owned = agent;
-      this.dispatcher = agent;
-    }
+    this.given = options.dispatcher;
+    this.agentOptions = {
+      connections: options.connections ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      connect: {
+        timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        ...options.tls,
+      },
+    };
   }
 
   /** Sends one request through the undici pool (see {@link HmbTransport.request}). */
-  async request(req: HmbTransportRequest): Promise<HmbTransportResponse> {
-    const { method, url, headers, body, signal, timeout } = req;
+  request(req: HmbTransportRequest): Promise<HmbTransportResponse> {
+    const { method, url, signal, timeout } = req;
     // 0: none (long polls send nothing until there is something to send).
     const timeoutMs = timeout?.ms ?? 0;
     if (this.closed)
-      throw new HmbClosedError(`transport closed: ${method} ${url}`, { method, url });
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(url, {
-        method,
-        headers:
-          this.acceptEncoding === '' || 'accept-encoding' in headers
-            ? headers
-            : { ...headers, 'accept-encoding': this.acceptEncoding },
-        body: body === undefined ? null : body,
-        signal,
-        dispatcher: this.dispatcher,
+      return Promise.reject(
+        new HmbClosedError(`transport closed: ${method} ${url}`, { method, url }),
+      );
+    const agent = this.agentFor(timeoutMs);
+    // undici's own promise, not an async function around it: one promise less per request.
+    return request(url, {
+      method,
+      headers: this.headersOf(req.headers),
+      body: req.body ?? null,
+      signal: abortRelayOf(signal),
+      dispatcher: agent ?? this.given ?? this.agentFor(0)!,
+      ...(agent === undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
+    }).then(
+      (response) => new UndiciResponse(response, req),
+      (cause: unknown) => {
+        throw transportFailure(cause, method, url, signal, timeout);
+      },
+    );
+  }
+
+  /** Our agent for this deadline, made on first use; `undefined` when the deadline goes per request. */
+  private agentFor(timeoutMs: number): Agent | undefined {
+    if (this.given !== undefined) return undefined;
+    let agent = this.agents.get(timeoutMs);
+    if (agent === undefined) {
+      // A caller with deadlines of many sizes gets them per request rather than a pool for each.
+      if (this.agents.size >= MAX_AGENTS && timeoutMs !== 0) return undefined;
+      agent = new Agent({
+        ...this.agentOptions,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-    } catch (cause) {
-      throw transportFailure(cause, method, url, signal, timeout);
+      this.agents.set(timeoutMs, agent);
     }
-    const responseHeaders = response.headers;
-    const decoder = decoderFor(responseHeaders['content-encoding']);
-    const raw = response.body;
-    const limit = req.maxBodyBytes;
-    const context = { method, url };
-    const header = (name: string): string | undefined => {
-      const value = responseHeaders[name.toLowerCase()];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    return {
-      status: response.statusCode,
-      header,
-      // The bound counts decompressed bytes: a compression bomb stops at the limit. Made when first
-      // iterated: most answers are read with bytes(), and two async generators per request were a
-      // cost of every one-message /send.
-      body: {
-        [Symbol.asyncIterator]: () =>
-          boundedChunks(bodyChunks(raw, decoder, method, url, signal, timeout), limit, context)[
-            Symbol.asyncIterator
-          ](),
-      },
-      // An uncompressed body is gathered by undici from 'data' events: no await per chunk.
-      ...(decoder === undefined
-        ? {
-            bytes: async () => {
-              try {
-                // A 204 (every /send) or an empty body: nothing to gather. `dump()` settles it
-                // without switching the stream to flowing mode, which costs about as much as the
-                // request itself on a one-message /send (bench/send.ts, "single").
-                if (response.statusCode === 204 || header('content-length') === '0') {
-                  await raw.dump();
-                  return EMPTY;
-                }
-                if (limit === undefined) return new Uint8Array(await raw.arrayBuffer());
-                if (declaredOver(header('content-length'), limit))
-                  throw responseTooLarge(limit, context);
-                return await gatherBounded(raw, limit, context);
-              } catch (cause) {
-                throw transportFailure(cause, method, url, signal, timeout);
-              } finally {
-                if (!raw.destroyed) raw.destroy();
-              }
-            },
-          }
-        : {}),
-    };
+    return agent;
+  }
+
+  private headersOf(headers: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+    if (this.acceptEncoding === '' || 'accept-encoding' in headers) return headers;
+    let withEncoding = this.withEncoding.get(headers);
+    if (withEncoding === undefined) {
+      withEncoding = { ...headers, 'accept-encoding': this.acceptEncoding };
+      this.withEncoding.set(headers, withEncoding);
+    }
+    return withEncoding;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // destroy, not close: close() would wait for long polls that may never end on their own.
-    await this.owned?.destroy();
+    await Promise.all([...this.agents.values()].map((agent) => agent.destroy()));
+  }
+}
+
+/** Deadlines with an agent of their own; the client uses two (see UndiciTransport.agents). */
+const MAX_AGENTS = 4;
+
+/**
+ * An undici response as {@link HmbTransportResponse}: a class, with nothing made per response that
+ * its reader does not use (most are read with bytes(), never as chunks).
+ */
+class UndiciResponse implements HmbTransportResponse {
+  readonly status: number;
+  private readonly decoder: Transform | undefined;
+  private chunks: AsyncIterable<Uint8Array> | undefined;
+
+  constructor(
+    private readonly response: Dispatcher.ResponseData,
+    private readonly req: HmbTransportRequest,
+  ) {
+    this.status = response.statusCode;
+    this.decoder = decoderFor(response.headers['content-encoding']);
+  }
+
+  header(name: string): string | undefined {
+    const value = this.response.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  /** The body as chunks, bounded after decompression: a compression bomb stops at the limit. */
+  get body(): AsyncIterable<Uint8Array> {
+    if (this.chunks === undefined) {
+      const { method, url, signal, timeout, maxBodyBytes } = this.req;
+      const chunks = bodyChunks(this.response.body, this.decoder, method, url, signal, timeout);
+      this.chunks = boundedChunks(chunks, maxBodyBytes, { method, url });
+    }
+    return this.chunks;
+  }
+
+  /**
+   * The whole body. An uncompressed one is gathered by undici from 'data' events, with no await
+   * per chunk; a compressed one is read through its decoder, chunk by chunk.
+   */
+  bytes(): Promise<Uint8Array> {
+    return this.decoder === undefined ? this.gather() : readBody(this.body);
+  }
+
+  private async gather(): Promise<Uint8Array> {
+    const raw = this.response.body;
+    const { method, url, signal, timeout, maxBodyBytes: limit } = this.req;
+    try {
+      // A 204 (every /send) or an empty body: nothing to gather. `dump()` settles it without
+      // switching the stream to flowing mode, which costs about as much as the request itself on
+      // a one-message /send (bench/send.ts, "single").
+      if (this.status === 204 || this.header('content-length') === '0') {
+        await raw.dump();
+        return EMPTY;
+      }
+      if (limit === undefined) return new Uint8Array(await raw.arrayBuffer());
+      if (declaredOver(this.header('content-length'), limit))
+        throw responseTooLarge(limit, { method, url });
+      return await gatherBounded(raw, limit, { method, url });
+    } catch (cause) {
+      throw transportFailure(cause, method, url, signal, timeout);
+    } finally {
+      if (!raw.destroyed) raw.destroy();
+    }
   }
 }
 
