@@ -19,11 +19,17 @@ import type { HmbSessionContext } from '../session/session-context';
 import { SubscriptionCursor, type HmbMessageCheck } from '../session/subscription-cursor';
 import type { HmbSubscribeParams } from '../protocol/open-params';
 import type { HmbOutgoing } from '../protocol/outgoing';
-import { checkOutgoing } from '../protocol/outgoing-wire';
+import { checkSendable } from '../protocol/outgoing-wire';
 import { HmbClosedError } from '../errors/closed-error';
 import { HmbSink } from '../sink/hmb-sink';
 import { encodeAsOneBatch } from '../sink/encode-as-one-batch';
-import { batchSenderFor, sendBatch, sendBatchNow, type HmbBatchSender } from '../sink/send-batch';
+import {
+  batchSenderFor,
+  sendBatch,
+  sendBatchNow,
+  UNWATCHED,
+  type HmbBatchSender,
+} from '../sink/send-batch';
 import type { HmbSendBatch } from '../protocol/send-batch';
 import { HmbPublishingSession, publishingSessionFor } from '../sink/publishing-session';
 import type { HmbSendReceipt } from '../sink/send-receipt';
@@ -358,7 +364,7 @@ export class HmbClient {
       : [messages as HmbOutgoing<T>];
     const format = options.format ?? this.context.format;
     const whole = encodeAsOneBatch<T>(list, format, options);
-    if (whole === undefined) for (const m of list) checkOutgoing(m, format);
+    if (whole === undefined) for (const m of list) checkSendable(m, format);
     return { list, whole };
   }
 
@@ -374,6 +380,7 @@ export class HmbClient {
         publishingSessionFor(this.context, this.publisher, options).session,
         this.withClientRetry(options),
         DEFAULT_SEND_ATTEMPTS,
+        UNWATCHED,
       );
     return isEmpty(options) ? (this.defaultBatchSender ??= make()) : make();
   }

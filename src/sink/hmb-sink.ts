@@ -11,12 +11,12 @@ import { isHmbError } from '../errors/hmb-error';
 import { HmbInvalidMessageError } from '../errors/invalid-message-error';
 import type { HmbFormat } from '../protocol/hmb-format';
 import type { HmbOutgoing } from '../protocol/outgoing';
-import { checkOutgoing, heartbeatSendBody } from '../protocol/outgoing-wire';
+import { checkSendable, heartbeatSendBody } from '../protocol/outgoing-wire';
 import { encodeSendBatch, type HmbSendBatch, type HmbSendBatchMemo } from '../protocol/send-batch';
 import { sendBody } from '../session/send-body';
 import type { HmbSessionContext } from '../session/session-context';
 import { publishingSessionFor, type HmbPublishingSession } from './publishing-session';
-import { batchSenderFor, sendBatch, type HmbBatchSender } from './send-batch';
+import { batchSenderFor, startBatch, type HmbBatchSender } from './send-batch';
 import { classifySendFailure } from './send-failure';
 import type { HmbSendResult, HmbSinkSummary } from './send-result';
 import {
@@ -71,7 +71,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   private readonly maxBuffered: number;
   private readonly keepAliveMs: number;
   /** How batches go out: session, format, retries and the scheduler of the waits between them. */
-  private readonly sender: HmbBatchSender;
+  private readonly sender: HmbBatchSender & { readonly signal: AbortSignal };
   /** Where the keep-alive waits (timers that keep no process alive, unless a test injects one). */
   private readonly idleScheduler: SchedulerLike;
   private state: 'open' | 'ending' | 'closed' = 'open';
@@ -160,7 +160,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     if (!this.accepting(message)) return;
     try {
       // Checked now, encoded when its batch goes out (into the body directly: no copy per message).
-      checkOutgoing(message, this.format);
+      checkSendable(message, this.format);
     } catch (error) {
       const invalid = isHmbError(error, 'HMB_ERR_INVALID_MESSAGE')
         ? (error as HmbInvalidMessageError)
@@ -319,7 +319,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
           continue;
         }
         const sending = this.sendBatch(batch);
-        const ahead = await this.encodeAhead(sending, batch.messages.length);
+        const ahead = await this.encodeAhead(batch.messages.length);
         await sending;
         batch =
           ahead !== undefined && this.stillNext(ahead)
@@ -342,19 +342,13 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
    * then still join the next batch rather than a smaller one. It waits for the I/O phase first, so
    * that the request is on its socket before the encoding takes the thread.
    */
-  private async encodeAhead(
-    sending: Promise<void>,
-    inFlight: number,
-  ): Promise<HmbSendBatch<HmbOutgoing<T>> | undefined> {
+  private async encodeAhead(inFlight: number): Promise<HmbSendBatch<HmbOutgoing<T>> | undefined> {
     if (this.pending - inFlight < this.maxBatchMessages) return undefined;
-    const onTheWire = await Promise.race([
-      sending.then(
-        () => false,
-        () => false,
-      ),
-      afterIo().then(() => true),
-    ]);
-    if (!onTheWire || this.controller.signal.aborted) return undefined;
+    const batch = this.inFlight;
+    await afterIo();
+    // Answered already (or aborted): the next batch is encoded as usual, after the settling.
+    if (this.inFlight !== batch || batch === undefined || this.controller.signal.aborted)
+      return undefined;
     if (this.pending - inFlight < this.maxBatchMessages) return undefined;
     return this.encodeFrom(this.head + inFlight);
   }
@@ -403,7 +397,7 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
   }
 
   /**
-   * Sends one batch until it is sent or given up ({@link sendBatch}), and settles it: removed from
+   * Sends one batch until it is sent or given up ({@link startBatch}), and settles it: removed from
    * the queue, its result reported. After `abort()` the batch is left to `abort()`, which has
    * reported it already.
    */
@@ -413,23 +407,22 @@ export class HmbSink<T = unknown> implements Observer<HmbOutgoing<T>> {
     return new Promise((resolve, reject) => {
       const inFlight = { subscription: undefined as Subscription | undefined, settle: resolve };
       this.inFlight = inFlight;
-      const over = (): void => {
-        if (this.inFlight === inFlight) this.inFlight = undefined;
-      };
-      inFlight.subscription = sendBatch(batch, this.sender).subscribe({
-        next: (result) => {
+      inFlight.subscription = startBatch(
+        batch,
+        this.sender,
+        (result) => {
+          if (this.inFlight !== inFlight) return;
+          this.inFlight = undefined;
           this.dropSettled(messages.length);
           this.emit(result);
-        },
-        complete: () => {
-          over();
           resolve();
         },
-        error: (error: unknown) => {
-          over();
+        (error: unknown) => {
+          if (this.inFlight !== inFlight) return;
+          this.inFlight = undefined;
           reject(error as Error);
         },
-      });
+      );
     });
   }
 

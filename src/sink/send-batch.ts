@@ -4,6 +4,7 @@ import {
   defer,
   lastValueFrom,
   of,
+  Subscription,
   throwError,
   type Observable,
   type SchedulerLike,
@@ -52,15 +53,15 @@ export interface HmbBatchSender {
  * format (default the context's), with their retry (`maxAttempts` default `defaultMaxAttempts`),
  * uncertain policy and scheduler.
  */
-export function batchSenderFor(
+export function batchSenderFor<
+  E extends Pick<HmbBatchSender, 'onTheWire'> & { readonly signal?: AbortSignal },
+>(
   context: HmbSessionContext,
   publisher: HmbPublishingSession,
   options: HmbSinkOptions,
   defaultMaxAttempts: number,
-  extra: Pick<HmbBatchSender, 'onTheWire'> & { readonly signal?: AbortSignal } = {
-    onTheWire: noop,
-  },
-): HmbBatchSender {
+  extra: E,
+): HmbBatchSender & E {
   return {
     context,
     publisher,
@@ -72,7 +73,8 @@ export function batchSenderFor(
   };
 }
 
-function noop(): void {}
+/** For a sender whose caller does not watch when its requests are on the wire. */
+export const UNWATCHED: Pick<HmbBatchSender, 'onTheWire'> = { onTheWire: () => undefined };
 
 /**
  * Sends one batch until its fate is known: a cold Observable of the one result (`sent`, `failed`
@@ -107,6 +109,33 @@ export async function sendBatchNow<T>(
   }
 }
 
+/**
+ * {@link sendBatch} for a caller that takes its result by callback and runs every attempt under
+ * `sender.signal` (a sink): the first attempt is made directly, and only a failed one goes on to
+ * the retries, on the same backoff and decisions. A batch that goes out at once (nearly all of
+ * them) thus builds no Observable chain. Unsubscribing the returned subscription stops the
+ * retries; the request in flight stops with the signal.
+ */
+export function startBatch<T>(
+  batch: HmbOutgoingBatch<T>,
+  sender: HmbBatchSender & { readonly signal: AbortSignal },
+  onResult: (result: HmbSendResult<T>) => void,
+  onError: (error: unknown) => void,
+): Subscription {
+  const attempts = new BatchAttempts(batch, sender);
+  const retries = new Subscription();
+  attempts.attempt(sender.signal).then(onResult, (error: unknown) => {
+    if (retries.closed) return;
+    retries.add(
+      withRetries(batch, sender, attempts, { error }).subscribe({
+        next: onResult,
+        error: onError,
+      }),
+    );
+  });
+  return retries;
+}
+
 /** The attempts of one batch so far, and how to make the next one. */
 class BatchAttempts<T> {
   count = 0;
@@ -124,7 +153,8 @@ class BatchAttempts<T> {
     this.count++;
     let sid: string | undefined;
     try {
-      sid = await sender.publisher.acquire(signal);
+      // No await while the session is open (nearly always): one promise less per /send.
+      sid = sender.publisher.current ?? (await sender.publisher.acquire(signal));
       sender.onTheWire(true);
       try {
         await sendBody(sender.context, sid, this.batch.body, sender.format, signal);
