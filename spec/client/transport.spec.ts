@@ -225,6 +225,43 @@ describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
     expect((openBodies[1] as { queue: { Q: { seq: unknown } } }).queue.Q.seq).toBe(0);
   });
 
+  it('transport: a poll answer with a corrupt document delivers the messages before it once; the reopen asks from the next seq', async () => {
+    const good = bsonMessages(0, 2, false);
+    const corrupt = bsonMessages(2, 1, false);
+    // Right length, but an element type inside the payload that no BSON reader knows.
+    corrupt[corrupt.indexOf(Buffer.from('data\0')) + 'data'.length + 1 + 4] = 0x99;
+    const rest = bsonMessages(2, 3, true);
+    let opens = 0;
+    const openBodies: unknown[] = [];
+    server = await startScriptedServer({
+      open: (_req, res, body) => {
+        opens++;
+        openBodies.push(BSON.deserialize(body));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(openReply(`S${opens}`, ['Q'], opens === 1 ? 0 : 2));
+      },
+      recv: (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/bson' });
+        res.end(req.url?.includes('/S1') ? Buffer.concat([good, corrupt]) : rest);
+      },
+    });
+    client = new HmbClient(`${server.url}/b`, {
+      format: 'bson',
+      transport: makeTransport(),
+      heartbeat: 0,
+      retry: { initialDelayMs: 10 },
+    });
+    const got = await lastValueFrom(
+      client.recvAll({ queue: { Q: { seq: 0 } } }).pipe(toArray(), timeout(5000)),
+    );
+    // BSON poll answers are decoded as they are delivered: the two good messages went out before
+    // the corrupt one was reached, so the second session starts after them, and nothing repeats.
+    expect(got.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4]);
+    expect(openBodies).toHaveLength(2);
+    expect((openBodies[1] as { queue: { Q: { seq: unknown } } }).queue.Q.seq).toBe(2);
+  });
+
   it('transport: a server that is down is retried with backoff, reported through the state, and given up after exactly maxAttempts (4) attempts', async () => {
     server = await startScriptedServer({});
     const url = server.url;

@@ -1,7 +1,7 @@
 import { BSON, EJSON, Long } from 'bson';
 import fc from 'fast-check';
 import { HmbDecodeError } from '../../src/errors/decode-error';
-import { bsonSeq, decodeBsonFrames } from '../../src/protocol/bson-codec';
+import { bsonFramesOf, bsonSeq, decodeBsonFrames } from '../../src/protocol/bson-codec';
 import { BsonFrameDecoder } from '../../src/protocol/bson-frame-decoder';
 import type { HmbFrameDecoder } from '../../src/protocol/frame-decoder';
 import { decodeJsonFrames } from '../../src/protocol/json-codec';
@@ -155,6 +155,29 @@ describe('protocol: BSON frame decoding', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('BSON /recv body: decoded one frame at a time; a cut body fails at once, a corrupt document when reached', () => {
+    const doc = (i: number): Uint8Array =>
+      BSON.serialize({ type: 'T', queue: 'Q', seq: bsonSeq(i), data: { i } });
+    // A document whose length is right but whose payload holds an element type js-bson refuses.
+    const corrupt = doc(2);
+    const dataAt = Buffer.from(corrupt).indexOf(Buffer.from('data\0')) - 1;
+    const innerType = dataAt + 1 + 'data'.length + 1 + 4;
+    corrupt[innerType] = 0x99;
+    const body = Buffer.concat([doc(0), doc(1), corrupt, doc(3)]);
+    const seen: number[] = [];
+    const frames = bsonFramesOf(body);
+    expect(() => {
+      for (const frame of frames) if (frame.kind === 'message') seen.push(frame.seq);
+    }).toThrow(HmbDecodeError);
+    expect(seen).toEqual([0, 1]);
+    // Cut short: the framing is checked before any frame is read.
+    expect(() => bsonFramesOf(Buffer.concat([doc(0), doc(1).subarray(0, 10)]))).toThrow(
+      /truncated/,
+    );
+    // The whole-body form still decodes everything or nothing.
+    expect(() => decodeBsonFrames(body)).toThrow(HmbDecodeError);
   });
 
   it('BSON: int64 seq values decode to plain numbers, payload int64 beyond 2^53 keeps its precision', () => {

@@ -1,6 +1,7 @@
 import { ByteUtils, Long } from 'bson';
 import { frameFromBson } from './bson-envelope';
 import { readDocumentLength } from './bson-document';
+import { readInt32LE } from './bson-framing';
 import type { HmbFrame } from './message';
 
 /**
@@ -9,17 +10,37 @@ import type { HmbFrame } from './message';
  * @throws HmbDecodeError on a truncated or corrupt document.
  */
 export function decodeBsonFrames(body: Uint8Array): HmbFrame[] {
+  return [...bsonFramesOf(body)];
+}
+
+/**
+ * The frames of a BSON message list, each decoded only when iteration reaches it. The framing
+ * (every document's length prefix) is checked first, so a truncated or cut body fails before any
+ * frame is read, as {@link decodeBsonFrames} does; a document corrupt inside fails when it is
+ * reached, after the frames before it.
+ *
+ * Why: a long-poll answer holds up to 1 MiB, some 10,000 small messages. Decoded all at once, they
+ * all stay alive until the last is delivered, and the young-generation collector copies every one
+ * of them at each collection on the way: for small BSON messages that was a third of the client's
+ * time (bench/receive-throughput.ts, "poll BSON small"). Decoded one by one, a frame is garbage as
+ * soon as its subscriber is done with it.
+ *
+ * @throws HmbDecodeError when the framing is wrong (at once) or a document is corrupt (when reached).
+ */
+export function bsonFramesOf(body: Uint8Array): Iterable<HmbFrame> {
   // js-bson turns every plain Uint8Array it is given into a Buffer view (in Node) before reading
   // it: converting the body once makes every document below a Buffer already.
   const bytes = ByteUtils.toLocalBufferType(body);
-  const frames: HmbFrame[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const length = readDocumentLength(bytes, offset);
-    frames.push(frameFromBson(bytes.subarray(offset, offset + length), offset));
-    offset += length;
-  }
-  return frames;
+  for (let offset = 0; offset < bytes.length;) offset += readDocumentLength(bytes, offset);
+  return {
+    *[Symbol.iterator]() {
+      for (let offset = 0; offset < bytes.length;) {
+        const length = readInt32LE(bytes, offset);
+        yield frameFromBson(bytes.subarray(offset, offset + length), offset);
+        offset += length;
+      }
+    },
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ export async function* pollBatches(
   sid: string,
   position: () => HmbRecvPosition | undefined,
   signal: AbortSignal,
-): AsyncGenerator<HmbFrame[]> {
+): AsyncGenerator<Iterable<HmbFrame>> {
   for (;;) {
     const frames = await recvFrames(ctx, sid, position(), signal);
     if (frames === null) {

@@ -24,7 +24,7 @@ export type HmbBatchSource = (
   sid: string,
   position: () => HmbRecvPosition | undefined,
   signal: AbortSignal,
-) => AsyncIterable<HmbFrame[]>;
+) => AsyncIterable<Iterable<HmbFrame>>;
 
 /** What one attempt emits: frames (EOF included, just before completing), gaps, heals, `live`. */
 export type HmbAttemptEvent = HmbFrame | HmbGap | HmbHealedEvent | HmbLiveEvent;

@@ -1,4 +1,4 @@
-import { decodeBsonFrames } from '../protocol/bson-codec';
+import { bsonFramesOf } from '../protocol/bson-codec';
 import { decodeJsonFrames } from '../protocol/json-codec';
 import type { HmbFrame } from '../protocol/message';
 import { exchange, utf8Text } from './exchange';
@@ -12,7 +12,8 @@ export interface HmbRecvPosition {
 }
 
 /**
- * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer, or `null`
+ * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer (BSON ones
+ * decoded as they are iterated: see bsonFramesOf), or `null`
  * for an empty `200` (the server answers blocked polls that way when it shuts down: "no messages,
  * reconnect", docs/protocol.md §10).
  *
@@ -27,7 +28,7 @@ export async function recvFrames(
   sid: string,
   after: HmbRecvPosition | undefined,
   signal: AbortSignal,
-): Promise<HmbFrame[] | null> {
+): Promise<Iterable<HmbFrame> | null> {
   const url =
     after === undefined
       ? ctx.endpoint.methodUrl('recv', sid)
@@ -40,7 +41,5 @@ export async function recvFrames(
     { bus: ctx.endpoint.busUrl, method: 'GET', url, sid },
     result.bytes,
   );
-  return format === 'json'
-    ? decodeJsonFrames(utf8Text(result.bytes))
-    : decodeBsonFrames(result.bytes);
+  return format === 'json' ? decodeJsonFrames(utf8Text(result.bytes)) : bsonFramesOf(result.bytes);
 }
