@@ -51,6 +51,55 @@ afterEach(async () => {
 });
 
 describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
+  /**
+   * A bus (the test's `server`) whose first session's poll is answered with `first` and every later
+   * session's with `later`, acknowledging later sessions at `laterAckSeq`. It records the seq of
+   * queue Q each /open asked for.
+   */
+  async function startTwoAnswerBus(
+    first: Buffer,
+    later: Buffer,
+    laterAckSeq: number,
+  ): Promise<{ url: string; openSeqs: () => unknown[]; reset: () => void }> {
+    let opens = 0;
+    const seqs: unknown[] = [];
+    server = await startScriptedServer({
+      open: (_req, res, body) => {
+        opens++;
+        seqs.push((BSON.deserialize(body) as { queue: { Q: { seq: unknown } } }).queue.Q.seq);
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(openReply(`S${opens}`, ['Q'], opens === 1 ? 0 : laterAckSeq));
+      },
+      recv: (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/bson' });
+        res.end(req.url?.includes('/S1') ? first : later);
+      },
+    });
+    return {
+      url: server.url,
+      openSeqs: () => [...seqs],
+      reset: () => {
+        opens = 0;
+        seqs.length = 0;
+      },
+    };
+  }
+
+  /** Reads queue Q from seq 0 to EOF with retries (the test's `client`); the seqs delivered. */
+  async function readWithRetries(url: string): Promise<number[]> {
+    client = new HmbClient(`${url}/b`, {
+      format: 'bson',
+      transport: makeTransport(),
+      heartbeat: 0,
+      retry: { initialDelayMs: 10 },
+    });
+    const got = await lastValueFrom(
+      client.recvAll({ queue: { Q: { seq: 0 } } }).pipe(toArray(), timeout(5000)),
+    );
+    return got.map((m) => m.seq);
+  }
+
   it('transport: /recv bodies cut into arbitrary chunks decode to the same messages (JSON and BSON)', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -180,23 +229,12 @@ describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
   it('transport: a truncated BSON document is a typed decode error; with retries the subscription reopens from the last good seq', async () => {
     const good = bsonMessages(0, 3, false);
     const rest = bsonMessages(3, 2, true);
-    let opens = 0;
-    const openBodies: unknown[] = [];
-    server = await startScriptedServer({
-      open: (_req, res, body) => {
-        opens++;
-        openBodies.push(BSON.deserialize(body));
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(openReply(`S${opens}`, ['Q'], opens === 1 ? 0 : 3));
-      },
-      recv: (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/bson' });
-        if (req.url?.includes('/S1')) res.end(Buffer.concat([good, rest.subarray(0, 10)]));
-        else res.end(Buffer.concat([good, rest]));
-      },
-    });
-    const noRetry = new HmbClient(`${server.url}/b`, {
+    const bus = await startTwoAnswerBus(
+      Buffer.concat([good, rest.subarray(0, 10)]),
+      Buffer.concat([good, rest]),
+      3,
+    );
+    const noRetry = new HmbClient(`${bus.url}/b`, {
       format: 'bson',
       transport: makeTransport(),
       heartbeat: 0,
@@ -207,22 +245,11 @@ describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
     await noRetry.close();
     expect(isHmbError(error, 'HMB_ERR_DECODE')).toBe(true);
 
-    opens = 0;
-    openBodies.length = 0;
-    client = new HmbClient(`${server.url}/b`, {
-      format: 'bson',
-      transport: makeTransport(),
-      heartbeat: 0,
-      retry: { initialDelayMs: 10 },
-    });
-    const got = await lastValueFrom(
-      client.recvAll({ queue: { Q: { seq: 0 } } }).pipe(toArray(), timeout(5000)),
-    );
-    // The body is decoded as a whole, so nothing of the broken answer is delivered; the reopen
-    // asks from the first seq not delivered.
-    expect(got.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4]);
-    expect(openBodies).toHaveLength(2);
-    expect((openBodies[1] as { queue: { Q: { seq: unknown } } }).queue.Q.seq).toBe(0);
+    bus.reset();
+    // The body is cut: its framing fails before anything of it is delivered, and the reopen asks
+    // from the first seq not delivered.
+    expect(await readWithRetries(bus.url)).toEqual([0, 1, 2, 3, 4]);
+    expect(bus.openSeqs()).toEqual([0, 0]);
   });
 
   it('transport: a poll answer with a corrupt document delivers the messages before it once; the reopen asks from the next seq', async () => {
@@ -230,36 +257,15 @@ describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
     const corrupt = bsonMessages(2, 1, false);
     // Right length, but an element type inside the payload that no BSON reader knows.
     corrupt[corrupt.indexOf(Buffer.from('data\0')) + 'data'.length + 1 + 4] = 0x99;
-    const rest = bsonMessages(2, 3, true);
-    let opens = 0;
-    const openBodies: unknown[] = [];
-    server = await startScriptedServer({
-      open: (_req, res, body) => {
-        opens++;
-        openBodies.push(BSON.deserialize(body));
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(openReply(`S${opens}`, ['Q'], opens === 1 ? 0 : 2));
-      },
-      recv: (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/bson' });
-        res.end(req.url?.includes('/S1') ? Buffer.concat([good, corrupt]) : rest);
-      },
-    });
-    client = new HmbClient(`${server.url}/b`, {
-      format: 'bson',
-      transport: makeTransport(),
-      heartbeat: 0,
-      retry: { initialDelayMs: 10 },
-    });
-    const got = await lastValueFrom(
-      client.recvAll({ queue: { Q: { seq: 0 } } }).pipe(toArray(), timeout(5000)),
+    const bus = await startTwoAnswerBus(
+      Buffer.concat([good, corrupt]),
+      bsonMessages(2, 3, true),
+      2,
     );
     // BSON poll answers are decoded as they are delivered: the two good messages went out before
     // the corrupt one was reached, so the second session starts after them, and nothing repeats.
-    expect(got.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4]);
-    expect(openBodies).toHaveLength(2);
-    expect((openBodies[1] as { queue: { Q: { seq: unknown } } }).queue.Q.seq).toBe(2);
+    expect(await readWithRetries(bus.url)).toEqual([0, 1, 2, 3, 4]);
+    expect(bus.openSeqs()).toEqual([0, 2]);
   });
 
   it('transport: a server that is down is retried with backoff, reported through the state, and given up after exactly maxAttempts (4) attempts', async () => {
