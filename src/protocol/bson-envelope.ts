@@ -1,5 +1,5 @@
 import { ByteUtils, NumberUtils } from 'bson';
-import { deserializeDocument } from './bson-document';
+import { deserializeDocument, deserializeDocumentAt } from './bson-document';
 import { bsonCStringEnd, bsonNameIndex, BsonType, bsonValueEnd, readInt32LE } from './bson-framing';
 import type { HmbFrame } from './message';
 import { frameFromWire } from './wire-message';
@@ -128,5 +128,5 @@ function readField(
   }
   // gdacs and data: a document goes to js-bson; other payload types take the general path.
   if (type !== DOCUMENT) throw GENERAL;
-  return deserializeDocument(doc.subarray(start, end));
+  return deserializeDocumentAt(doc, start);
 }
