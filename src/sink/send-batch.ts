@@ -2,7 +2,6 @@ import {
   asyncScheduler,
   catchError,
   defer,
-  lastValueFrom,
   of,
   Subscription,
   throwError,
@@ -91,22 +90,18 @@ export function sendBatch<T>(
 }
 
 /**
- * {@link sendBatch} as a Promise, for a caller that cannot cancel (its attempts run under
- * `signal`). The first attempt is made directly; only when it fails does the batch go on to
- * the retries, on the same backoff and decisions as {@link sendBatch}. A one-message `send()` that
- * succeeds at once (nearly all of them) thus builds no Observable chain at all.
+ * {@link startBatch} as a Promise, for a caller that cannot cancel (its attempts run under
+ * `signal`). A one-message `send()` that succeeds at once (nearly all of them) thus builds no
+ * Observable chain at all.
  */
-export async function sendBatchNow<T>(
+export function sendBatchNow<T>(
   batch: HmbOutgoingBatch<T>,
   sender: HmbBatchSender,
   signal: AbortSignal,
 ): Promise<HmbSendResult<T>> {
-  const attempts = new BatchAttempts(batch, sender);
-  try {
-    return await attempts.attempt(signal);
-  } catch (error) {
-    return lastValueFrom(withRetries(batch, { ...sender, signal }, attempts, { error }));
-  }
+  return new Promise((resolve, reject) => {
+    startBatch(batch, { ...sender, signal }, resolve, reject);
+  });
 }
 
 /**
