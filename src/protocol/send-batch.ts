@@ -1,6 +1,7 @@
 import { BSON } from 'bson';
 import type { HmbInvalidMessageError } from '../errors/invalid-message-error';
 import { isHmbError } from '../errors/hmb-error';
+import { concatBytes } from './concat-bytes';
 import type { HmbFormat } from './hmb-format';
 import type { HmbOutgoing } from './outgoing';
 import {
@@ -200,17 +201,5 @@ function bsonBatch<M extends HmbOutgoing>(
     bytes += document.length;
     messages.push(message);
   }
-  return { body: concatenated(documents, bytes), messages, refused };
-}
-
-/** The documents back to back (the one document itself when there is one). */
-function concatenated(documents: readonly Uint8Array[], bytes: number): Uint8Array {
-  if (documents.length === 1) return documents[0]!;
-  const body = new Uint8Array(bytes);
-  let offset = 0;
-  for (const document of documents) {
-    body.set(document, offset);
-    offset += document.length;
-  }
-  return body;
+  return { body: concatBytes(documents, bytes), messages, refused };
 }

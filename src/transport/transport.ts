@@ -1,3 +1,4 @@
+import { concatBytes } from '../protocol/concat-bytes';
 import { boundedChunks, type HmbBodyLimitContext } from './body-limit';
 
 /**
@@ -103,14 +104,7 @@ export async function readBody(body: AsyncIterable<Uint8Array>): Promise<Uint8Ar
     chunks.push(chunk);
     total += chunk.length;
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 const utf8 = new TextDecoder();
