@@ -58,19 +58,9 @@ const IN_PLACE_OPTIONS = {
  * @throws HmbDecodeError when js-bson finds it corrupt.
  */
 export function deserializeDocumentAt(bytes: Uint8Array, start: number): Record<string, unknown> {
-  let decoded: Record<string, unknown>;
   // Deserializing is synchronous and never re-entered: one options object serves every call.
   IN_PLACE_OPTIONS.index = start;
-  try {
-    decoded = BSON.deserialize(bytes, IN_PLACE_OPTIONS) as Record<string, unknown>;
-  } catch (cause) {
-    throw new HmbDecodeError(
-      `corrupt BSON document at byte ${start}: ${(cause as Error).message}`,
-      { cause },
-    );
-  }
-  recordBsonNumberTypes(decoded, bytes, start);
-  return decoded;
+  return deserializedWith(bytes, start, IN_PLACE_OPTIONS, start);
 }
 
 /**
@@ -80,15 +70,25 @@ export function deserializeDocumentAt(bytes: Uint8Array, start: number): Record<
  * @throws HmbDecodeError when js-bson finds it corrupt.
  */
 export function deserializeDocument(doc: Uint8Array, offset = 0): Record<string, unknown> {
+  return deserializedWith(doc, 0, DESERIALIZE_OPTIONS, offset);
+}
+
+/** js-bson's reading of the document at `bytes[start…]` with its number types recorded. */
+function deserializedWith(
+  bytes: Uint8Array,
+  start: number,
+  options: typeof DESERIALIZE_OPTIONS,
+  reportedOffset: number,
+): Record<string, unknown> {
   let decoded: Record<string, unknown>;
   try {
-    decoded = BSON.deserialize(doc, DESERIALIZE_OPTIONS) as Record<string, unknown>;
+    decoded = BSON.deserialize(bytes, options) as Record<string, unknown>;
   } catch (cause) {
     throw new HmbDecodeError(
-      `corrupt BSON document at byte ${offset}: ${(cause as Error).message}`,
+      `corrupt BSON document at byte ${reportedOffset}: ${(cause as Error).message}`,
       { cause },
     );
   }
-  recordBsonNumberTypes(decoded, doc, 0);
+  recordBsonNumberTypes(decoded, bytes, start);
   return decoded;
 }
