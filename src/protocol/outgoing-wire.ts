@@ -64,18 +64,9 @@ export interface HmbCheckedOutgoing {
  */
 export function checkOutgoing(message: HmbOutgoing, format: HmbFormat): HmbCheckedOutgoing {
   const wire = outgoingToWire(message, format);
-  if (format === 'json') {
-    refuseEmscInJson(message);
-    const check: JsonPayloadCheck = { needsExactWriter: false };
-    if (wire['gdacs'] !== undefined) checkPayload(message, wire['gdacs'], 'gdacs', check);
-    if (wire['data'] !== undefined) checkPayload(message, wire['data'], 'data', check);
-    return { wire, exactJson: check.needsExactWriter };
-  }
-  if (wire['gdacs'] !== undefined)
-    wire['gdacs'] = checkPayload(message, wire['gdacs'], 'gdacs', undefined);
-  if (wire['data'] !== undefined)
-    wire['data'] = checkPayload(message, wire['data'], 'data', undefined);
-  return { wire, exactJson: false };
+  const check: JsonPayloadCheck = { needsExactWriter: false };
+  checkPayloads(message, format, check, wire);
+  return { wire, exactJson: check.needsExactWriter };
 }
 
 /** What a check that keeps nothing tells the JSON payload walk (its finding is not used). */
@@ -91,16 +82,31 @@ const UNUSED_CHECK: JsonPayloadCheck = { needsExactWriter: false };
  */
 export function checkSendable(message: HmbOutgoing, format: HmbFormat): void {
   checkEnvelope(message);
+  checkPayloads(message, format, UNUSED_CHECK, undefined);
+}
+
+/**
+ * Checks the payload values of a message whose envelope passed: in JSON, after refusing an EMSC
+ * envelope, against the table (what it finds goes to `check`); in BSON also mapping them, into
+ * `wire` when one is given.
+ */
+function checkPayloads(
+  message: HmbOutgoing,
+  format: HmbFormat,
+  check: JsonPayloadCheck,
+  wire: Record<string, unknown> | undefined,
+): void {
+  if (format === 'json') refuseEmscInJson(message);
+  const json = format === 'json' ? check : undefined;
   const { gdacs, data } = message;
-  const hasData = data !== undefined && data !== null;
-  if (format === 'json') {
-    refuseEmscInJson(message);
-    if (gdacs !== undefined) checkPayload(message, gdacs, 'gdacs', UNUSED_CHECK);
-    if (hasData) checkPayload(message, data, 'data', UNUSED_CHECK);
-    return;
+  if (gdacs !== undefined) {
+    const mapped = checkPayload(message, gdacs, 'gdacs', json);
+    if (wire !== undefined) wire['gdacs'] = mapped;
   }
-  if (gdacs !== undefined) checkPayload(message, gdacs, 'gdacs', undefined);
-  if (hasData) checkPayload(message, data, 'data', undefined);
+  if (data !== undefined && data !== null) {
+    const mapped = checkPayload(message, data, 'data', json);
+    if (wire !== undefined) wire['data'] = mapped;
+  }
 }
 
 function refuseEmscInJson(message: HmbOutgoing): void {
