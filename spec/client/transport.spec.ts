@@ -53,26 +53,30 @@ afterEach(async () => {
 describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
   /**
    * A bus (the test's `server`) whose first session's poll is answered with `first` and every later
-   * session's with `later`, acknowledging later sessions at `laterAckSeq`. It records the seq of
-   * queue Q each /open asked for.
+   * session's with `later` (both in `format`), acknowledging later sessions at `laterAckSeq`. It
+   * records the seq of queue Q each /open asked for.
    */
   async function startTwoAnswerBus(
     first: Buffer,
     later: Buffer,
     laterAckSeq: number,
+    format: 'json' | 'bson' = 'bson',
   ): Promise<{ url: string; openSeqs: () => unknown[]; reset: () => void }> {
     let opens = 0;
     const seqs: unknown[] = [];
     server = await startScriptedServer({
       open: (_req, res, body) => {
         opens++;
-        seqs.push((BSON.deserialize(body) as { queue: { Q: { seq: unknown } } }).queue.Q.seq);
+        const params = (
+          format === 'json' ? JSON.parse(body.toString('utf8')) : BSON.deserialize(body)
+        ) as { queue: { Q: { seq: unknown } } };
+        seqs.push(params.queue.Q.seq);
         res
           .writeHead(200, { 'content-type': 'application/json' })
           .end(openReply(`S${opens}`, ['Q'], opens === 1 ? 0 : laterAckSeq));
       },
       recv: (req, res) => {
-        res.writeHead(200, { 'content-type': 'application/bson' });
+        res.writeHead(200, { 'content-type': `application/${format}` });
         res.end(req.url?.includes('/S1') ? first : later);
       },
     });
@@ -87,9 +91,9 @@ describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
   }
 
   /** Reads queue Q from seq 0 to EOF with retries (the test's `client`); the seqs delivered. */
-  async function readWithRetries(url: string): Promise<number[]> {
+  async function readWithRetries(url: string, format: 'json' | 'bson' = 'bson'): Promise<number[]> {
     client = new HmbClient(`${url}/b`, {
-      format: 'bson',
+      format,
       transport: makeTransport(),
       heartbeat: 0,
       retry: { initialDelayMs: 10 },
@@ -265,6 +269,20 @@ describe.each(TRANSPORTS)('client transport (%s)', (_name, makeTransport) => {
     // BSON poll answers are decoded as they are delivered: the two good messages went out before
     // the corrupt one was reached, so the second session starts after them, and nothing repeats.
     expect(await readWithRetries(bus.url)).toEqual([0, 1, 2, 3, 4]);
+    expect(bus.openSeqs()).toEqual([0, 2]);
+  });
+
+  it('transport: a JSON poll answer with an invalid message delivers the messages before it once; the reopen asks from the next seq', async () => {
+    // Valid JSON and a valid list, but its third message has no seq: no server sends that.
+    const first = Buffer.from(
+      jsonMessages(0, 2, false)
+        .toString('utf8')
+        .replace(/}$/, ',"2":{"type":"T","queue":"Q","data":{}}}'),
+    );
+    const bus = await startTwoAnswerBus(first, jsonMessages(2, 3, true), 2, 'json');
+    // JSON poll answers are parsed whole, but each frame is made when it is delivered: the two
+    // good messages went out before the invalid one was reached, and nothing repeats.
+    expect(await readWithRetries(bus.url, 'json')).toEqual([0, 1, 2, 3, 4]);
     expect(bus.openSeqs()).toEqual([0, 2]);
   });
 

@@ -4,7 +4,7 @@ import { HmbDecodeError } from '../../src/errors/decode-error';
 import { bsonFramesOf, bsonSeq, decodeBsonFrames } from '../../src/protocol/bson-codec';
 import { BsonFrameDecoder } from '../../src/protocol/bson-frame-decoder';
 import type { HmbFrameDecoder } from '../../src/protocol/frame-decoder';
-import { decodeJsonFrames } from '../../src/protocol/json-codec';
+import { decodeJsonFrames, jsonFramesOf } from '../../src/protocol/json-codec';
 import { JsonFrameDecoder } from '../../src/protocol/json-frame-decoder';
 import type { HmbFrame } from '../../src/protocol/message';
 import {
@@ -178,6 +178,24 @@ describe('protocol: BSON frame decoding', () => {
     );
     // The whole-body form still decodes everything or nothing.
     expect(() => decodeBsonFrames(body)).toThrow(HmbDecodeError);
+  });
+
+  it('JSON /recv body: frames made one at a time; a body that is not a list fails at once, an invalid message when reached', () => {
+    const message = (i: number): string => JSON.stringify({ type: 'T', queue: 'Q', seq: i });
+    const body = `{"0":${message(0)},"1":${message(1)},"2":{"type":"T","queue":"Q"},"3":${message(3)}}`;
+    const seen: number[] = [];
+    const frames = jsonFramesOf(body);
+    expect(() => {
+      for (const frame of frames) if (frame.kind === 'message') seen.push(frame.seq);
+    }).toThrow(HmbDecodeError);
+    expect(seen).toEqual([0, 1]);
+    // Not a message list at all: refused before any frame is made.
+    expect(() => jsonFramesOf(`[${message(0)}]`)).toThrow(/must be an object/);
+    expect(() => jsonFramesOf(`{"1":${message(1)}}`)).toThrow(/keys "0", "1"/);
+    expect(() => jsonFramesOf(`{"0":${message(0)}`)).toThrow(/invalid JSON/);
+    expect([...jsonFramesOf('{}')]).toEqual([]);
+    // The whole-body form still decodes everything or nothing.
+    expect(() => decodeJsonFrames(body)).toThrow(HmbDecodeError);
   });
 
   it('BSON: int64 seq values decode to plain numbers, payload int64 beyond 2^53 keeps its precision', () => {

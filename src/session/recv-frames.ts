@@ -1,5 +1,5 @@
 import { bsonFramesOf } from '../protocol/bson-codec';
-import { decodeJsonFrames } from '../protocol/json-codec';
+import { jsonFramesOf } from '../protocol/json-codec';
 import type { HmbFrame } from '../protocol/message';
 import { exchange, utf8Text } from './exchange';
 import { formatOfAnswer } from './response-format';
@@ -12,8 +12,8 @@ export interface HmbRecvPosition {
 }
 
 /**
- * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer (BSON ones
- * decoded as they are iterated: see bsonFramesOf), or `null`
+ * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer (made as they
+ * are iterated: see bsonFramesOf and jsonFramesOf), or `null`
  * for an empty `200` (the server answers blocked polls that way when it shuts down: "no messages,
  * reconnect", docs/protocol.md §10).
  *
@@ -41,5 +41,5 @@ export async function recvFrames(
     { bus: ctx.endpoint.busUrl, method: 'GET', url, sid },
     result.bytes,
   );
-  return format === 'json' ? decodeJsonFrames(utf8Text(result.bytes)) : bsonFramesOf(result.bytes);
+  return format === 'json' ? jsonFramesOf(utf8Text(result.bytes)) : bsonFramesOf(result.bytes);
 }
