@@ -10,6 +10,7 @@ import {
   type HmbBodyLimitContext,
 } from './body-limit';
 import { abortRelayOf } from './abort-relay';
+import { ReadableChunks } from './readable-chunks';
 import { toTransportError } from './network-failure';
 import {
   readBody,
@@ -193,7 +194,18 @@ class UndiciResponse implements HmbTransportResponse {
   get body(): AsyncIterable<Uint8Array> {
     if (this.chunks === undefined) {
       const { method, url, signal, timeout, maxBodyBytes } = this.req;
-      const chunks = bodyChunks(this.response.body, this.decoder, method, url, signal, timeout);
+      const fail = (cause: unknown): unknown =>
+        transportFailure(cause, method, url, signal, timeout);
+      const { body } = this.response;
+      const decoder = this.decoder;
+      let chunks: AsyncIterable<Uint8Array>;
+      if (decoder === undefined) {
+        chunks = new ReadableChunks(body, fail);
+      } else {
+        body.on('error', (error) => decoder.destroy(error));
+        body.pipe(decoder);
+        chunks = new ReadableChunks(decoder, fail, body);
+      }
       this.chunks = boundedChunks(chunks, maxBodyBytes, { method, url });
     }
     return this.chunks;
@@ -269,34 +281,6 @@ function gatherBounded(
     // After 'end' this is a no-op; without it, the connection went away mid-body.
     raw.once('close', () => reject(new Error('the body closed before its end')));
   });
-}
-
-async function* bodyChunks(
-  body: Dispatcher.ResponseData['body'],
-  decoder: Transform | undefined,
-  method: string,
-  url: string,
-  signal: AbortSignal,
-  timeout: HmbTransportTimeout | undefined,
-): AsyncGenerator<Uint8Array> {
-  try {
-    if (decoder === undefined) {
-      for await (const chunk of body) yield chunk as Uint8Array;
-    } else {
-      body.on('error', (error) => decoder.destroy(error));
-      body.pipe(decoder);
-      try {
-        for await (const chunk of decoder) yield chunk as Uint8Array;
-      } finally {
-        decoder.destroy();
-      }
-    }
-  } catch (cause) {
-    throw transportFailure(cause, method, url, signal, timeout);
-  } finally {
-    // Leaving early (abort, decode error) must free the socket rather than leave it half read.
-    if (!body.destroyed) body.destroy();
-  }
 }
 
 /**
