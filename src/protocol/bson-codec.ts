@@ -39,7 +39,8 @@ export function bsonFramesOf(body: Uint8Array): Iterable<HmbFrame> {
  * The iterator of {@link bsonFramesOf}, written out rather than as a generator: with a generator,
  * a 1 MiB answer of 1 KiB messages cost the client about 2 µs per message more, nearly all of it
  * in garbage collection (mark-compacts the plain loop did not need) and in the bus waiting for the
- * CPU the collector took, although decoding itself was as fast (docs/benchmarks.md, §2).
+ * CPU the collector took, although decoding itself was as fast (docs/benchmarks.md, §1, "fourth
+ * pass").
  */
 class BsonFrameIterator implements Iterator<HmbFrame> {
   private offset = 0;
