@@ -33,7 +33,7 @@ describe('BSON number types record', () => {
     const data = decoded();
     let other: typeof NumberTypes | undefined;
     jest.isolateModules(() => {
-      other = jest.requireActual('../../src/protocol/bson-number-types');
+      other = jest.requireActual<typeof NumberTypes>('../../src/protocol/bson-number-types');
     });
     expect(other).toBeDefined();
     expect(other!.bsonNumberType).not.toBe(bsonNumberType);
