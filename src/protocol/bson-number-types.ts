@@ -93,10 +93,7 @@ function makeStamp(): NumberTypeStamp {
       return #types in container ? (container as Stamped).#types : undefined;
     }
   }
-  return {
-    read: (container) => Stamped.read(container),
-    write: (container, record) => void new Stamped(container, record),
-  };
+  return { read: Stamped.read, write: (container, record) => void new Stamped(container, record) };
 }
 
 const STAMP_REGISTRY = Symbol.for('hmb-rx.bsonNumberTypeStamp');
