@@ -12,10 +12,10 @@ export interface HmbRecvPosition {
 }
 
 /**
- * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer (made as they
- * are iterated: see bsonFramesOf and jsonFramesOf), or `null`
- * for an empty `200` (the server answers blocked polls that way when it shuts down: "no messages,
- * reconnect", docs/protocol.md §10).
+ * One long poll: GET /recv/{sid}[/{queue}/{seq}]. Resolves with the frames of one answer (made as
+ * they are iterated: see bsonFramesOf and jsonFramesOf), or `null` for an empty `200` (the server
+ * answers blocked polls that way when it shuts down: "no messages, reconnect", docs/protocol.md
+ * §10).
  *
  * `after` must be the last real message this session received (HEARTBEAT and EOF do not count);
  * the server refuses anything else with `400 invalid session` and never rolls back (§10.3).
