@@ -5,7 +5,7 @@
 // this process alone; client and bus share the machine's cores, as in the notes' figures (§13).
 //
 //   npx tsx bench/receive-throughput.ts [filter]     e.g. "stream BSON" to run only those
-//   BENCH_RUNS=3 BENCH_N=100000                      (defaults)
+//   BENCH_RUNS=5 BENCH_N=100000                      (defaults)
 //   BENCH_READERS=hmb-rx                             only these readers (comma-separated)
 //   BENCH_IN_PROCESS=1                               every configuration in one process (profiling)
 //
@@ -20,8 +20,16 @@ import { ORIGINAL_RECEIVE, rangeText } from './lib/original';
 import { PAD, type PayloadSize } from './lib/payloads';
 import { RawReader, type Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, ordered, repeatRuns, runCount, warnNoisy, type RunRecord } from './lib/runs';
-import { fixed, int, percent, printTable } from './lib/table';
+import {
+  medianRows,
+  ordered,
+  pairedRatio,
+  repeatRuns,
+  runCount,
+  warnNoisy,
+  type RunRecord,
+} from './lib/runs';
+import { fixed, int, percent, percentRange, printTable } from './lib/table';
 
 const N = Number(process.env['BENCH_N'] ?? 100_000);
 const BUS = 'bench';
@@ -154,7 +162,7 @@ function inChild(config: string): Promise<RunRecord<Row>[]> {
 }
 
 async function main(): Promise<void> {
-  const runs = runCount();
+  const runs = runCount(5);
   if (CHILD_CONFIG !== undefined) {
     sendToParent(await repeatRuns(runs, oneRun));
     return;
@@ -187,12 +195,21 @@ async function main(): Promise<void> {
   const summary = [...byConfig].map(([config, r]) => {
     const lib = r['hmb-rx'];
     const base = r['raw + decode'];
+    const paired = pairedRatio<Row>(
+      records,
+      (row) => row.config === config && row.reader === 'hmb-rx',
+      (row) => row.config === config && row.reader === 'raw + decode',
+      (row) => row.msgPerSec,
+    );
     return {
       config,
       rawBytes: r['raw bytes']?.msgPerSec,
       rawDecode: base?.msgPerSec,
       library: lib?.msgPerSec,
-      ratio: lib !== undefined && base !== undefined ? lib.msgPerSec / base.msgPerSec : NaN,
+      ratio: paired.median,
+      ratioPerRun: paired.perRun,
+      ratioOfMedians:
+        lib !== undefined && base !== undefined ? lib.msgPerSec / base.msgPerSec : NaN,
       libraryCpu: lib?.clientCpuMsPer1k,
       rawDecodeCpu: base?.clientCpuMsPer1k,
       libraryBusCpu: lib?.busCpuMsPer1k,
@@ -200,13 +217,15 @@ async function main(): Promise<void> {
     };
   });
   printTable(
-    `Receive throughput, ${int(N)} messages, median of ${runs} run(s) (msg/s; client CPU = this process, ms per 1,000 messages)`,
+    `Receive throughput, ${int(N)} messages, median of ${runs} run(s) (msg/s; hmb-rx / raw+decode = median of each run's side-by-side ratio; client CPU = this process, ms per 1,000 messages)`,
     [
       { header: 'read' },
       { header: 'raw bytes', align: 'right' },
       { header: 'raw + decode', align: 'right' },
       { header: 'hmb-rx', align: 'right' },
       { header: 'hmb-rx / raw+decode', align: 'right' },
+      { header: 'per run', align: 'right' },
+      { header: 'of medians', align: 'right' },
       { header: 'CPU raw+decode', align: 'right' },
       { header: 'CPU hmb-rx', align: 'right' },
       { header: 'bus CPU', align: 'right' },
@@ -218,6 +237,8 @@ async function main(): Promise<void> {
       int(s.rawDecode),
       int(s.library),
       percent(s.ratio),
+      percentRange(s.ratioPerRun),
+      percent(s.ratioOfMedians),
       fixed(s.rawDecodeCpu, 2),
       fixed(s.libraryCpu, 2),
       fixed(s.libraryBusCpu, 2),

@@ -25,8 +25,8 @@ import { ORIGINAL_SEND, rangeText } from './lib/original';
 import { PAD, benchMessage, encodeSendBody, type BenchMessage } from './lib/payloads';
 import type { Format } from './lib/raw-http';
 import { writeResults } from './lib/results';
-import { medianRows, ordered, repeatRuns, runCount, warnNoisy } from './lib/runs';
-import { fixed, int, percent, printTable } from './lib/table';
+import { medianRows, ordered, pairedRatio, repeatRuns, runCount, warnNoisy } from './lib/runs';
+import { fixed, int, percent, percentRange, printTable } from './lib/table';
 
 const BATCHES = [1, 10, 100, 1_000] as const;
 /** One-shot sends per run: each is a whole HTTP exchange. */
@@ -262,19 +262,30 @@ async function main(): Promise<void> {
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.sender}`);
   const find = (config: string, sender: Sender) =>
     rows.find((r) => r.config === config && r.sender === sender);
+  const paired = (config: string, numerator: Sender, denominator: Sender) =>
+    pairedRatio<Row>(
+      records,
+      (r) => r.config === config && r.sender === numerator,
+      (r) => r.config === config && r.sender === denominator,
+      (r) => r.msgPerSec,
+    );
   const configs = [...new Set(rows.map((r) => r.config))];
   const batched = configs.filter((c) => !c.endsWith('single'));
   const table = batched.map((config) => {
     const raw = find(config, 'raw encode');
     const prebuilt = find(config, 'raw prebuilt');
     const sink = find(config, 'hmb-rx sink');
+    const ratio = paired(config, 'hmb-rx sink', 'raw encode');
     return {
       config,
       messages: sink?.messages ?? raw?.messages,
       raw: raw?.msgPerSec,
       prebuilt: prebuilt?.msgPerSec,
       sink: sink?.msgPerSec,
-      ratio: sink !== undefined && raw !== undefined ? sink.msgPerSec / raw.msgPerSec : NaN,
+      ratio: ratio.median,
+      ratioPerRun: ratio.perRun,
+      ratioOfMedians:
+        sink !== undefined && raw !== undefined ? sink.msgPerSec / raw.msgPerSec : NaN,
       rawCpu: raw?.clientCpuMsPer1k,
       sinkCpu: sink?.clientCpuMsPer1k,
       busCpu: sink?.busCpuMsPer1k,
@@ -282,13 +293,15 @@ async function main(): Promise<void> {
     };
   });
   printTable(
-    `Send, small messages, one request at a time, median of ${runs} run(s) (msg/s; client CPU ms per 1,000 messages)`,
+    `Send, small messages, one request at a time, median of ${runs} run(s) (msg/s; sink / raw encode = median of each run's side-by-side ratio; client CPU ms per 1,000 messages)`,
     [
       { header: 'format × batch' },
       { header: 'messages', align: 'right' },
       { header: 'raw encode', align: 'right' },
       { header: 'hmb-rx sink', align: 'right' },
       { header: 'sink / raw encode', align: 'right' },
+      { header: 'per run', align: 'right' },
+      { header: 'of medians', align: 'right' },
       { header: 'raw prebuilt', align: 'right' },
       { header: 'CPU raw', align: 'right' },
       { header: 'CPU sink', align: 'right' },
@@ -301,6 +314,8 @@ async function main(): Promise<void> {
       int(t.raw),
       int(t.sink),
       percent(t.ratio),
+      percentRange(t.ratioPerRun),
+      percent(t.ratioOfMedians),
       int(t.prebuilt),
       fixed(t.rawCpu, 2),
       fixed(t.sinkCpu, 2),
@@ -313,11 +328,15 @@ async function main(): Promise<void> {
     .map((config) => {
       const raw = find(config, 'raw single');
       const send = find(config, 'hmb-rx send');
+      const ratio = paired(config, 'hmb-rx send', 'raw single');
       return {
         config,
         raw: raw?.msgPerSec,
         send: send?.msgPerSec,
-        ratio: send !== undefined && raw !== undefined ? send.msgPerSec / raw.msgPerSec : NaN,
+        ratio: ratio.median,
+        ratioPerRun: ratio.perRun,
+        ratioOfMedians:
+          send !== undefined && raw !== undefined ? send.msgPerSec / raw.msgPerSec : NaN,
         rawCpu: raw?.clientCpuMsPer1k,
         sendCpu: send?.clientCpuMsPer1k,
       };
@@ -330,6 +349,8 @@ async function main(): Promise<void> {
         { header: 'raw single', align: 'right' },
         { header: 'client.send()', align: 'right' },
         { header: 'send / raw', align: 'right' },
+        { header: 'per run', align: 'right' },
+        { header: 'of medians', align: 'right' },
         { header: 'CPU raw', align: 'right' },
         { header: 'CPU send', align: 'right' },
       ],
@@ -338,6 +359,8 @@ async function main(): Promise<void> {
         int(t.raw),
         int(t.send),
         percent(t.ratio),
+        percentRange(t.ratioPerRun),
+        percent(t.ratioOfMedians),
         fixed(t.rawCpu, 2),
         fixed(t.sendCpu, 2),
       ]),

@@ -91,3 +91,33 @@ export function warnNoisy(
 export function ordered<T>(run: number, items: readonly T[]): T[] {
   return run % 2 === 1 ? [...items] : [...items].reverse();
 }
+
+/** A ratio of two variants measured side by side, run by run. */
+export interface PairedRatio {
+  /** The median of the per-run ratios: what the targets are judged on. */
+  readonly median: number;
+  /** Each run's ratio, in run order (runs missing either variant are left out). */
+  readonly perRun: readonly number[];
+}
+
+/**
+ * `value(numerator) / value(denominator)` within each run, and their median. Two variants that ran
+ * in the same run shared the machine's state (its load, the bus's fill), so their ratio is steadier
+ * than a ratio of two medians taken over different runs, which a slow run of one variant and a fast
+ * run of the other can skew. The issues' targets are stated this way ("a ratio measured side by side
+ * in one run, medians of at least 5 runs").
+ */
+export function pairedRatio<R>(
+  records: readonly RunRecord<R>[],
+  numerator: (row: R) => boolean,
+  denominator: (row: R) => boolean,
+  value: (row: R) => number,
+): PairedRatio {
+  const perRun: number[] = [];
+  for (const record of records) {
+    const num = record.rows.find(numerator);
+    const den = record.rows.find(denominator);
+    if (num !== undefined && den !== undefined) perRun.push(value(num) / value(den));
+  }
+  return { median: median(perRun), perRun };
+}

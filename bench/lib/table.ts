@@ -45,3 +45,11 @@ export function fixed(n: number | undefined, digits = 1): string {
 export function percent(n: number | undefined): string {
   return n === undefined || !Number.isFinite(n) ? '–' : `${Math.round(n * 100)}%`;
 }
+
+/** The lowest and highest of some ratios as percentages, e.g. `84–97%`. */
+export function percentRange(values: readonly number[]): string {
+  if (values.length === 0) return '–';
+  const low = Math.round(Math.min(...values) * 100);
+  const high = Math.round(Math.max(...values) * 100);
+  return low === high ? `${low}%` : `${low}–${high}%`;
+}
