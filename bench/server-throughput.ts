@@ -67,7 +67,7 @@ async function servePlain(): Promise<void> {
 async function serve(): Promise<void> {
   if (process.argv.includes('--plain')) return servePlain();
   // The built package, as the other benchmarks run it (bench/lib/hmb-rx.ts says why).
-  const { startHmbServer } = (await import('./lib/hmb-rx')).server;
+  const { startHmbServer } = (await import('./lib/hmb-rx')).serverEntry();
   const server = await startHmbServer({
     port: 0,
     queueLimit: 200_000,

@@ -3,7 +3,7 @@
 // fills buses with messages over HTTP, so that filling costs the benchmark process nothing.
 import { Client } from 'undici';
 import type { HmbServerOptions } from '../../src/server';
-import { server as hmbServer } from './hmb-rx';
+import { serverEntry } from './hmb-rx';
 import { heapAfterGc } from './gc';
 import { cpuNowUs } from './measure';
 import { jsonSendBody } from './payloads';
@@ -11,7 +11,7 @@ import type { BusReply, BusRequest } from './bus-process';
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as HmbServerOptions;
-  const server = await hmbServer.startHmbServer({ ...options, port: 0 });
+  const server = await serverEntry().startHmbServer({ ...options, port: 0 });
   const http = new Client(server.url, { keepAliveTimeout: 60_000 });
   let acked = 0;
   let onAck: (() => void) | undefined;

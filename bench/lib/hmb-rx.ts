@@ -46,5 +46,12 @@ function built<T>(entry: 'node' | 'server'): T {
 
 /** hmb-rx's Node entry point (`import … from 'hmb-rx'` in Node). */
 export const library: typeof NodeEntry = built('node');
-/** hmb-rx's server entry point (`hmb-rx/server`). */
-export const server: typeof ServerEntry = built('server');
+
+/**
+ * hmb-rx's server entry point (`hmb-rx/server`), loaded on first use: only the bus process needs
+ * it, and the benchmark's client process should hold the client's code alone, as an application's
+ * does.
+ */
+export function serverEntry(): typeof ServerEntry {
+  return built('server');
+}
