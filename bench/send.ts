@@ -180,75 +180,79 @@ function rawSingleSend(
   });
 }
 
+/**
+ * The bus every run sends to, started by the first. A bus process started before each run ran its
+ * code cold again, compiling it on the machine's other core while the run's first sender sent
+ * (the warm-up below is for the first run only): the first configuration of runs 2 to 5 measured
+ * the compiler as much as the senders. The rings keep the bus's memory the same from run to run.
+ */
+let sharedBus: BusProcess | undefined;
+
 async function oneRun(run: number): Promise<Row[]> {
-  const bus = await startBusProcess({ maxSessionsPerIp: 1_000, queueLimit: RING });
+  const bus = (sharedBus ??= await startBusProcess({ maxSessionsPerIp: 1_000, queueLimit: RING }));
   const busUrl = `${bus.url}/${BUS}`;
   const rows: Row[] = [];
-  try {
-    for (const format of ['json', 'bson'] as const) {
-      for (const batch of BATCHES) {
-        const config = `${format.toUpperCase()} ×${batch}`;
-        if (FILTER !== undefined && !config.includes(FILTER)) continue;
-        const n = messagesFor(batch);
-        const senders: Sender[] = ['raw encode', 'hmb-rx sink', 'raw prebuilt'];
-        if (run === 1) {
-          // Once per process, unmeasured: the library has more code for the JIT to warm than a
-          // hand-written loop, and a cold first run would count that against it in every median.
-          const warmUp = Array.from({ length: Math.min(n, WARM_UP_MESSAGES) }, (_, i) =>
-            benchMessage(`W${format}${batch}`, i, PAD.small),
-          );
-          await rawEncodeSend(busUrl, format, batch, warmUp);
-          await sinkSend(busUrl, format, batch, warmUp);
-        }
-        for (const sender of ordered(run, senders)) {
-          // One queue per variant, the same in every run: its ring bounds what the bus holds.
-          const queue = `S${format}${batch}${sender.replace(/\W/g, '')}`;
-          const messages = Array.from({ length: n }, (_, i) => benchMessage(queue, i, PAD.small));
-          const bodies: Buffer[] = [];
-          if (sender === 'raw prebuilt') {
-            for (let i = 0; i < n; i += batch) {
-              // Bytes, not a string: encoding to UTF-8 is work the clock must not see here.
-              const body = encodeSendBody(format, messages, i, Math.min(batch, n - i));
-              bodies.push(typeof body === 'string' ? Buffer.from(body) : body);
-            }
-          }
-          rows.push(
-            await timed(bus, config, sender, n, () =>
-              sender === 'raw encode'
-                ? rawEncodeSend(busUrl, format, batch, messages)
-                : sender === 'raw prebuilt'
-                  ? rawPrebuiltSend(busUrl, format, bodies)
-                  : sinkSend(busUrl, format, batch, messages),
-            ),
-          );
-        }
-      }
-      const config = `${format.toUpperCase()} single`;
+  for (const format of ['json', 'bson'] as const) {
+    for (const batch of BATCHES) {
+      const config = `${format.toUpperCase()} ×${batch}`;
       if (FILTER !== undefined && !config.includes(FILTER)) continue;
-      const singleSenders = ordered<Sender>(run, ['raw single', 'hmb-rx send']);
-      const singleMessages = (sender: Sender, count: number): BenchMessage[] => {
-        const queue = `S${format}single${sender.replace(/\W/g, '')}`;
-        return Array.from({ length: count }, (_, i) => benchMessage(queue, i, PAD.small));
-      };
-      for (const sender of singleSenders) {
-        const warmUp = singleMessages(sender, SINGLE_WARM_UP);
-        await (sender === 'raw single'
-          ? rawSingleSend(busUrl, format, warmUp)
-          : clientSingleSend(busUrl, format, warmUp));
+      const n = messagesFor(batch);
+      const senders: Sender[] = ['raw encode', 'hmb-rx sink', 'raw prebuilt'];
+      if (run === 1) {
+        // Once per process, unmeasured: the library has more code for the JIT to warm than a
+        // hand-written loop, and a cold first run would count that against it in every median.
+        const warmUp = Array.from({ length: Math.min(n, WARM_UP_MESSAGES) }, (_, i) =>
+          benchMessage(`W${format}${batch}`, i, PAD.small),
+        );
+        await rawEncodeSend(busUrl, format, batch, warmUp);
+        await sinkSend(busUrl, format, batch, warmUp);
       }
-      for (const sender of singleSenders) {
-        const messages = singleMessages(sender, SINGLE_SENDS);
+      for (const sender of ordered(run, senders)) {
+        // One queue per variant, the same in every run: its ring bounds what the bus holds.
+        const queue = `S${format}${batch}${sender.replace(/\W/g, '')}`;
+        const messages = Array.from({ length: n }, (_, i) => benchMessage(queue, i, PAD.small));
+        const bodies: Buffer[] = [];
+        if (sender === 'raw prebuilt') {
+          for (let i = 0; i < n; i += batch) {
+            // Bytes, not a string: encoding to UTF-8 is work the clock must not see here.
+            const body = encodeSendBody(format, messages, i, Math.min(batch, n - i));
+            bodies.push(typeof body === 'string' ? Buffer.from(body) : body);
+          }
+        }
         rows.push(
-          await timed(bus, config, sender, SINGLE_SENDS, () =>
-            sender === 'raw single'
-              ? rawSingleSend(busUrl, format, messages)
-              : clientSingleSend(busUrl, format, messages),
+          await timed(bus, config, sender, n, () =>
+            sender === 'raw encode'
+              ? rawEncodeSend(busUrl, format, batch, messages)
+              : sender === 'raw prebuilt'
+                ? rawPrebuiltSend(busUrl, format, bodies)
+                : sinkSend(busUrl, format, batch, messages),
           ),
         );
       }
     }
-  } finally {
-    await bus.stop();
+    const config = `${format.toUpperCase()} single`;
+    if (FILTER !== undefined && !config.includes(FILTER)) continue;
+    const singleSenders = ordered<Sender>(run, ['raw single', 'hmb-rx send']);
+    const singleMessages = (sender: Sender, count: number): BenchMessage[] => {
+      const queue = `S${format}single${sender.replace(/\W/g, '')}`;
+      return Array.from({ length: count }, (_, i) => benchMessage(queue, i, PAD.small));
+    };
+    for (const sender of singleSenders) {
+      const warmUp = singleMessages(sender, SINGLE_WARM_UP);
+      await (sender === 'raw single'
+        ? rawSingleSend(busUrl, format, warmUp)
+        : clientSingleSend(busUrl, format, warmUp));
+    }
+    for (const sender of singleSenders) {
+      const messages = singleMessages(sender, SINGLE_SENDS);
+      rows.push(
+        await timed(bus, config, sender, SINGLE_SENDS, () =>
+          sender === 'raw single'
+            ? rawSingleSend(busUrl, format, messages)
+            : clientSingleSend(busUrl, format, messages),
+        ),
+      );
+    }
   }
   return rows;
 }
@@ -257,7 +261,12 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   console.log(`send: sink and send() vs raw /send, small messages; ${machineLine(machine)}`);
   const runs = runCount(5);
-  const records = await repeatRuns(runs, oneRun);
+  let records;
+  try {
+    records = await repeatRuns(runs, oneRun);
+  } finally {
+    await sharedBus?.stop();
+  }
   const rows = medianRows(records, (r) => `${r.config}|${r.sender}`, 'msgPerSec');
   warnNoisy(rows, (i) => `${rows[i]!.config} ${rows[i]!.sender}`);
   const find = (config: string, sender: Sender) =>
