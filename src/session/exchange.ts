@@ -59,6 +59,7 @@ export async function exchange(
       headers: requestHeaders(ctx.headers, spec.contentType),
       signal,
       maxBodyBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      whole: true,
       ...(native && limited ? { timeout: { ms: timeoutMs, error: onTimeout } } : {}),
       ...(spec.body === undefined ? {} : { body: spec.body }),
     };

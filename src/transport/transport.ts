@@ -24,6 +24,12 @@ export interface HmbTransportRequest {
    */
   readonly maxBodyBytes?: number;
   /**
+   * The caller reads the body whole, with `bytes()`, never as `body` chunks. A transport may then
+   * gather the body as it arrives instead of handing it out as a stream (the Node transport does:
+   * it is most of the cost of a short exchange such as a one-message /send).
+   */
+  readonly whole?: boolean;
+  /**
    * Given only to a transport that enforces it ({@link HmbTransport.timeoutsFromMs}): when no answer comes within
    * `ms` (no response head, or a pause that long in the body), the request is given up and rejects
    * (or the body fails) with `error()`. Absent: no limit (a long poll). A transport that does not

@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
@@ -11,6 +11,8 @@ import {
 } from './body-limit';
 import { abortRelayOf } from './abort-relay';
 import { ReadableChunks } from './readable-chunks';
+import { requestTarget } from './request-target';
+import { requestWhole } from './whole-body-request';
 import { toTransportError } from './network-failure';
 import {
   readBody,
@@ -114,20 +116,35 @@ export class UndiciTransport implements HmbTransport {
         new HmbClosedError(`transport closed: ${method} ${url}`, { method, url }),
       );
     const agent = this.agentFor(timeoutMs);
+    const dispatcher = agent ?? this.given ?? this.agentFor(0)!;
+    const { origin, path } = requestTarget(url);
+    const headers = this.headersOf(req.headers);
+    const body = req.body ?? null;
+    const timeouts =
+      agent === undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {};
+    const fail = (cause: unknown): unknown => transportFailure(cause, method, url, signal, timeout);
+    if (req.whole === true) {
+      return requestWhole(
+        dispatcher,
+        { origin, path, method, headers, body, ...timeouts },
+        {
+          signal: abortRelayOf(signal),
+          maxBodyBytes: req.maxBodyBytes,
+          context: { method, url },
+          decoderFor,
+          fail,
+        },
+      );
+    }
     // undici's own promise, not an async function around it: one promise less per request.
-    return request(url, {
-      method,
-      headers: this.headersOf(req.headers),
-      body: req.body ?? null,
-      signal: abortRelayOf(signal),
-      dispatcher: agent ?? this.given ?? this.agentFor(0)!,
-      ...(agent === undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
-    }).then(
-      (response) => new UndiciResponse(response, req),
-      (cause: unknown) => {
-        throw transportFailure(cause, method, url, signal, timeout);
-      },
-    );
+    return dispatcher
+      .request({ origin, path, method, headers, body, signal: abortRelayOf(signal), ...timeouts })
+      .then(
+        (response) => new UndiciResponse(response, req),
+        (cause: unknown) => {
+          throw fail(cause);
+        },
+      );
   }
 
   /** Our agent for this deadline, made on first use; `undefined` when the deadline goes per request. */
