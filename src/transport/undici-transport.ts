@@ -3,26 +3,18 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { HmbClosedError } from '../errors/closed-error';
-import {
-  boundedChunks,
-  declaredOver,
-  responseTooLarge,
-  type HmbBodyLimitContext,
-} from './body-limit';
+import { boundedChunks } from './body-limit';
 import { abortRelayOf } from './abort-relay';
 import { ReadableChunks } from './readable-chunks';
 import { requestTarget } from './request-target';
 import { requestWhole } from './whole-body-request';
 import { toTransportError } from './network-failure';
 import {
-  readBody,
   type HmbTransport,
   type HmbTransportRequest,
   type HmbTransportResponse,
   type HmbTransportTimeout,
 } from './transport';
-
-const EMPTY = new Uint8Array(0);
 
 /** How long to wait for a TCP (and TLS) connection, in milliseconds. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -186,8 +178,8 @@ export class UndiciTransport implements HmbTransport {
 const MAX_AGENTS = 4;
 
 /**
- * An undici response as {@link HmbTransportResponse}: a class, with nothing made per response that
- * its reader does not use (most are read with bytes(), never as chunks).
+ * An undici response whose body streams (a /stream, or an error page read through `body`) as
+ * {@link HmbTransportResponse}. Bodies read whole take the dispatch path of whole-body-request.ts.
  */
 class UndiciResponse implements HmbTransportResponse {
   readonly status: number;
@@ -227,36 +219,6 @@ class UndiciResponse implements HmbTransportResponse {
     }
     return this.chunks;
   }
-
-  /**
-   * The whole body. An uncompressed one is gathered by undici from 'data' events, with no await
-   * per chunk; a compressed one is read through its decoder, chunk by chunk.
-   */
-  bytes(): Promise<Uint8Array> {
-    return this.decoder === undefined ? this.gather() : readBody(this.body);
-  }
-
-  private async gather(): Promise<Uint8Array> {
-    const raw = this.response.body;
-    const { method, url, signal, timeout, maxBodyBytes: limit } = this.req;
-    try {
-      // A 204 (every /send) or an empty body: nothing to gather. `dump()` settles it without
-      // switching the stream to flowing mode, which costs about as much as the request itself on
-      // a one-message /send (bench/send.ts, "single").
-      if (this.status === 204 || this.header('content-length') === '0') {
-        await raw.dump();
-        return EMPTY;
-      }
-      if (limit === undefined) return new Uint8Array(await raw.arrayBuffer());
-      if (declaredOver(this.header('content-length'), limit))
-        throw responseTooLarge(limit, { method, url });
-      return await gatherBounded(raw, limit, { method, url });
-    } catch (cause) {
-      throw transportFailure(cause, method, url, signal, timeout);
-    } finally {
-      if (!raw.destroyed) raw.destroy();
-    }
-  }
 }
 
 // undici's own decompress interceptor is still experimental (it warns on every process start), and
@@ -270,34 +232,6 @@ function decoderFor(encoding: string | string[] | undefined): Transform | undefi
   if (name === 'deflate') return createInflate();
   if (name === 'br') return createBrotliDecompress();
   return undefined;
-}
-
-/**
- * Gathers a body from its 'data' events (no await per chunk, as `arrayBuffer()` does) and gives up
- * as soon as it passes `limit` bytes.
- */
-function gatherBounded(
-  raw: Dispatcher.ResponseData['body'],
-  limit: number,
-  context: HmbBodyLimitContext,
-): Promise<Uint8Array> {
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    raw.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > limit) {
-        raw.destroy();
-        reject(responseTooLarge(limit, context));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    raw.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total)));
-    raw.once('error', reject);
-    // After 'end' this is a no-op; without it, the connection went away mid-body.
-    raw.once('close', () => reject(new Error('the body closed before its end')));
-  });
 }
 
 /**
