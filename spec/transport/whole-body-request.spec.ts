@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { Agent } from 'undici';
 import { UndiciTransport } from '../../src/node';
 import { isHmbError } from '../../src/errors/hmb-error';
 import type { HmbTransportRequest } from '../../src/transport/transport';
@@ -168,6 +169,35 @@ describe('whole-body requests (undici transport, dispatch)', () => {
     const response = await transport.request(wholeRequest(`${url}/bomb`));
     const error = await failureOf(response.bytes!());
     expect(isHmbError(error, 'HMB_ERR_TOO_LARGE')).toBe(true);
+  });
+
+  it('a corrupt gzip body fails bytes() with HmbNetworkError', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(Buffer.from('this is not gzip at all'));
+    });
+    transport = new UndiciTransport();
+    const response = await transport.request(wholeRequest(url));
+    const error = await failureOf(response.bytes!());
+    expect(isHmbError(error, 'HMB_ERR_NETWORK')).toBe(true);
+  });
+
+  it('goes through the dispatcher the transport was given', async () => {
+    const url = await serve((_req, res) => void res.writeHead(200).end('via yours'));
+    const agent = new Agent();
+    let dispatched = 0;
+    const counting = agent.compose((dispatch) => (options, handler) => {
+      dispatched++;
+      return dispatch(options, handler);
+    });
+    transport = new UndiciTransport({ dispatcher: counting });
+    try {
+      const response = await transport.request(wholeRequest(`${url}/b/info`));
+      expect(Buffer.from(await response.bytes!()).toString()).toBe('via yours');
+      expect(dispatched).toBe(1);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('aborting before the head rejects the request with the reason; aborting during the body rejects bytes() with it', async () => {
