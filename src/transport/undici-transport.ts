@@ -5,6 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { HmbClosedError } from '../errors/closed-error';
 import { boundedChunks } from './body-limit';
 import { abortRelayOf } from './abort-relay';
+import { headerOf } from './header-of';
 import { ReadableChunks } from './readable-chunks';
 import { requestTarget } from './request-target';
 import { requestWhole } from './whole-body-request';
@@ -195,8 +196,7 @@ class UndiciResponse implements HmbTransportResponse {
   }
 
   header(name: string): string | undefined {
-    const value = this.response.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : value;
+    return headerOf(this.response.headers, name);
   }
 
   /** The body as chunks, bounded after decompression: a compression bomb stops at the limit. */

@@ -3,6 +3,7 @@ import type { Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { HmbAbortRelay } from './abort-relay';
 import { declaredOver, responseTooLarge, type HmbBodyLimitContext } from './body-limit';
+import { headerOf } from './header-of';
 import type { HmbTransportResponse } from './transport';
 
 const EMPTY = new Uint8Array(0);
@@ -71,13 +72,12 @@ class WholeBodyHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(
-    controller: Dispatcher.DispatchController,
+    _controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: IncomingHttpHeaders,
   ): void {
     // 1xx heads (100 Continue) come before the real one.
     if (statusCode < 200) return;
-    this.controller = controller;
     this.response = new WholeResponse(statusCode, headers, this);
     this.resolveHead(this.response);
     const limit = this.spec.maxBodyBytes;
@@ -182,8 +182,7 @@ class WholeResponse implements HmbTransportResponse {
   ) {}
 
   header(name: string): string | undefined {
-    const value = this.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : value;
+    return headerOf(this.headers, name);
   }
 
   bytes(): Promise<Uint8Array> {
