@@ -1,20 +1,19 @@
 import { Agent, type Dispatcher } from 'undici';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { HmbClosedError } from '../errors/closed-error';
 import { boundedChunks } from './body-limit';
 import { abortRelayOf } from './abort-relay';
 import { headerOf } from './header-of';
+import { contentDecoderFor } from './content-decoder';
 import { ReadableChunks } from './readable-chunks';
 import { requestTarget } from './request-target';
+import { undiciFailure } from './undici-failure';
 import { requestWhole } from './whole-body-request';
-import { toTransportError } from './network-failure';
 import {
   type HmbTransport,
   type HmbTransportRequest,
   type HmbTransportResponse,
-  type HmbTransportTimeout,
 } from './transport';
 
 /** How long to wait for a TCP (and TLS) connection, in milliseconds. */
@@ -115,27 +114,15 @@ export class UndiciTransport implements HmbTransport {
     const body = req.body ?? null;
     const timeouts =
       agent === undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {};
-    const fail = (cause: unknown): unknown => transportFailure(cause, method, url, signal, timeout);
-    if (req.whole === true) {
-      return requestWhole(
-        dispatcher,
-        { origin, path, method, headers, body, ...timeouts },
-        {
-          signal: abortRelayOf(signal),
-          maxBodyBytes: req.maxBodyBytes,
-          context: { method, url },
-          decoderFor,
-          fail,
-        },
-      );
-    }
+    if (req.whole === true)
+      return requestWhole(dispatcher, { origin, path, method, headers, body, ...timeouts }, req);
     // undici's own promise, not an async function around it: one promise less per request.
     return dispatcher
       .request({ origin, path, method, headers, body, signal: abortRelayOf(signal), ...timeouts })
       .then(
         (response) => new UndiciResponse(response, req),
         (cause: unknown) => {
-          throw fail(cause);
+          throw undiciFailure(cause, req);
         },
       );
   }
@@ -192,7 +179,7 @@ class UndiciResponse implements HmbTransportResponse {
     private readonly req: HmbTransportRequest,
   ) {
     this.status = response.statusCode;
-    this.decoder = decoderFor(response.headers['content-encoding']);
+    this.decoder = contentDecoderFor(response.headers['content-encoding']);
   }
 
   header(name: string): string | undefined {
@@ -202,9 +189,8 @@ class UndiciResponse implements HmbTransportResponse {
   /** The body as chunks, bounded after decompression: a compression bomb stops at the limit. */
   get body(): AsyncIterable<Uint8Array> {
     if (this.chunks === undefined) {
-      const { method, url, signal, timeout, maxBodyBytes } = this.req;
-      const fail = (cause: unknown): unknown =>
-        transportFailure(cause, method, url, signal, timeout);
+      const { method, url, maxBodyBytes } = this.req;
+      const fail = (cause: unknown): unknown => undiciFailure(cause, this.req);
       const { body } = this.response;
       const decoder = this.decoder;
       let chunks: AsyncIterable<Uint8Array>;
@@ -219,39 +205,4 @@ class UndiciResponse implements HmbTransportResponse {
     }
     return this.chunks;
   }
-}
-
-// undici's own decompress interceptor is still experimental (it warns on every process start), and
-// Node's zlib streams do the same job: they emit as soon as a flushed block arrives, so a
-// compressed /stream still flows message by message.
-function decoderFor(encoding: string | string[] | undefined): Transform | undefined {
-  const name = (Array.isArray(encoding) ? encoding.join(',') : (encoding ?? ''))
-    .trim()
-    .toLowerCase();
-  if (name === 'gzip' || name === 'x-gzip') return createGunzip();
-  if (name === 'deflate') return createInflate();
-  if (name === 'br') return createBrotliDecompress();
-  return undefined;
-}
-
-/**
- * What a request rejects with: the request's own timeout error when undici gave up waiting for its
- * head or its body (undici's error kept as its cause), otherwise {@link toTransportError}'s.
- */
-function transportFailure(
-  cause: unknown,
-  method: string,
-  url: string,
-  signal: AbortSignal,
-  timeout: HmbTransportTimeout | undefined,
-): unknown {
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (
-    timeout !== undefined &&
-    (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-  ) {
-    const error = timeout.error();
-    return error.cause === undefined ? Object.assign(error, { cause }) : error;
-  }
-  return toTransportError(cause, method, url, signal);
 }

@@ -1,26 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Transform } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { HmbAbortRelay } from './abort-relay';
-import { declaredOver, responseTooLarge, type HmbBodyLimitContext } from './body-limit';
+import { abortRelayOf, type HmbAbortRelay } from './abort-relay';
+import { declaredOver, responseTooLarge } from './body-limit';
+import { contentDecoderFor } from './content-decoder';
 import { headerOf } from './header-of';
-import type { HmbTransportResponse } from './transport';
+import type { HmbTransportRequest, HmbTransportResponse } from './transport';
+import { undiciFailure } from './undici-failure';
 
 const EMPTY = new Uint8Array(0);
-
-/** What {@link requestWhole} needs besides the dispatch options. */
-export interface HmbWholeBodySpec {
-  /** Aborting it aborts the request, head or body, with the signal's reason. */
-  readonly signal: HmbAbortRelay;
-  /** The most bytes the (decompressed) body may have; see `HmbTransportRequest.maxBodyBytes`. */
-  readonly maxBodyBytes: number | undefined;
-  /** For the error of a body over the limit. */
-  readonly context: HmbBodyLimitContext;
-  /** The decompressor for a `content-encoding`, or undefined when the body is not compressed. */
-  readonly decoderFor: (encoding: string | string[] | undefined) => Transform | undefined;
-  /** What the request or the body rejects with for a failure undici reports. */
-  readonly fail: (cause: unknown) => unknown;
-}
 
 /**
  * One request whose body is read whole, sent with undici's `dispatch`: a handler of ours gathers
@@ -33,10 +21,10 @@ export interface HmbWholeBodySpec {
 export function requestWhole(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  spec: HmbWholeBodySpec,
+  req: HmbTransportRequest,
 ): Promise<HmbTransportResponse> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new WholeBodyHandler(spec, resolve, reject));
+    dispatcher.dispatch(options, new WholeBodyHandler(req, resolve, reject));
   });
 }
 
@@ -57,18 +45,23 @@ class WholeBodyHandler implements Dispatcher.DispatchHandler {
   /** Callers of `bytes()` before the outcome was known. */
   private waiting: ((outcome: Outcome) => void)[] = [];
 
+  /** Aborting the request's signal aborts the request, head or body, with the signal's reason. */
+  private readonly signal: HmbAbortRelay;
+
   constructor(
-    private readonly spec: HmbWholeBodySpec,
+    private readonly req: HmbTransportRequest,
     private readonly resolveHead: (response: HmbTransportResponse) => void,
     private readonly rejectHead: (error: unknown) => void,
-  ) {}
+  ) {
+    this.signal = abortRelayOf(req.signal);
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     // undici may start a request again after a failure at the head of a pipeline.
-    this.spec.signal.removeListener('abort', this.onAbort);
+    this.signal.removeListener('abort', this.onAbort);
     this.controller = controller;
-    if (this.spec.signal.aborted) controller.abort(this.spec.signal.reason as Error);
-    else this.spec.signal.once('abort', this.onAbort);
+    if (this.signal.aborted) controller.abort(this.signal.reason as Error);
+    else this.signal.once('abort', this.onAbort);
   }
 
   onResponseStart(
@@ -80,13 +73,13 @@ class WholeBodyHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.response = new WholeResponse(statusCode, headers, this);
     this.resolveHead(this.response);
-    const limit = this.spec.maxBodyBytes;
-    const decoder = this.spec.decoderFor(headers['content-encoding']);
+    const limit = this.req.maxBodyBytes;
+    const decoder = contentDecoderFor(headers['content-encoding']);
     if (decoder === undefined) {
       const length = headers['content-length'];
       // A body announced over the limit fails before any of it is read.
       if (limit !== undefined && declaredOver(Array.isArray(length) ? length[0] : length, limit))
-        this.failBody(responseTooLarge(limit, this.spec.context));
+        this.failBody(responseTooLarge(limit, this.req));
       return;
     }
     this.decoder = decoder;
@@ -104,16 +97,16 @@ class WholeBodyHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.spec.signal.removeListener('abort', this.onAbort);
+    this.signal.removeListener('abort', this.onAbort);
     if (this.decoder === undefined) this.settle({ bytes: this.gathered() });
     else this.decoder.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.spec.signal.removeListener('abort', this.onAbort);
+    this.signal.removeListener('abort', this.onAbort);
     this.decoder?.destroy();
-    if (this.response === undefined) this.rejectHead(this.spec.fail(error));
-    else this.settle({ error: this.spec.fail(error) });
+    if (this.response === undefined) this.rejectHead(undiciFailure(error, this.req));
+    else this.settle({ error: undiciFailure(error, this.req) });
   }
 
   /** The body once it has settled. */
@@ -124,16 +117,16 @@ class WholeBodyHandler implements Dispatcher.DispatchHandler {
   }
 
   private readonly onAbort = (): void => {
-    this.controller?.abort(this.spec.signal.reason as Error);
+    this.controller?.abort(this.signal.reason as Error);
   };
 
   /** A chunk of the (decompressed) body, bounded: past the limit the request is aborted. */
   private take(chunk: Uint8Array): void {
     if (this.outcome !== undefined) return;
     this.total += chunk.length;
-    const limit = this.spec.maxBodyBytes;
+    const limit = this.req.maxBodyBytes;
     if (limit !== undefined && this.total > limit) {
-      this.failBody(responseTooLarge(limit, this.spec.context));
+      this.failBody(responseTooLarge(limit, this.req));
       return;
     }
     this.chunks.push(chunk);
@@ -145,9 +138,9 @@ class WholeBodyHandler implements Dispatcher.DispatchHandler {
    */
   private failBody(error: unknown): void {
     if (this.outcome !== undefined) return;
-    this.spec.signal.removeListener('abort', this.onAbort);
+    this.signal.removeListener('abort', this.onAbort);
     this.decoder?.destroy();
-    this.settle({ error: this.spec.fail(error) });
+    this.settle({ error: undiciFailure(error, this.req) });
     const controller = this.controller;
     if (controller !== undefined && !controller.aborted) controller.abort(error as Error);
   }
