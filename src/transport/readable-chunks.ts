@@ -4,10 +4,11 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 
 /**
  * The chunks of a Node byte stream as an async iterator, written out rather than taken from the
- * stream's own `Symbol.asyncIterator` (an async generator) under a generator of ours. A /stream
- * body yields one chunk per 2 KiB the server flushes, and each generator layer cost every chunk
- * promises, a resumption and garbage: stream BSON 1 KiB went from 0.90× to 0.99× of the raw reader
- * without them (docs/benchmarks.md, §1, "fourth pass").
+ * stream's own `Symbol.asyncIterator` (an async generator) under a generator of ours. undici pushes
+ * a /stream body in pieces of about 2 KiB (the server's flushes); each `read()` here takes what has
+ * gathered since the last one, and each generator layer cost every chunk promises, a resumption
+ * and garbage: stream BSON 1 KiB went from 0.90× to 0.99× of the raw reader without them
+ * (docs/benchmarks.md, §1, "fourth pass").
  *
  * Errors pass through `failure` (the transport's typed error for them). Leaving early (`return`,
  * as `for await … break` does) destroys the stream, so its socket is freed rather than left half
