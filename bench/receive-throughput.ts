@@ -34,6 +34,8 @@ import { fixed, int, percent, percentRange, printTable } from './lib/table';
 const N = Number(process.env['BENCH_N'] ?? 100_000);
 const BUS = 'bench';
 const QUEUE = 'PJ';
+/** What the raw readers open: the whole queue, to EOF. */
+const WINDOW = { queue: { [QUEUE]: { seq: 0, keep: false } } };
 /** In a child process (see main), the one configuration it measures. */
 const CHILD_CONFIG = isChildRun() ? childArgs()[0] : undefined;
 const FILTER = CHILD_CONFIG === undefined ? process.argv[2] : undefined;
@@ -105,7 +107,6 @@ async function oneRun(run: number): Promise<Row[]> {
     const busUrl = `${bus.url}/${BUS}`;
     const raw = new RawReader(busUrl);
     try {
-      const window = { queue: { [QUEUE]: { seq: 0, keep: false } } };
       for (const [transport, format, config] of configs) {
         // Alternate the order between runs, so that no reader always goes first.
         for (const reader of ordered<Reader>(run, ['raw bytes', 'raw + decode', 'hmb-rx'])) {
@@ -116,7 +117,7 @@ async function oneRun(run: number): Promise<Row[]> {
               const params = { queue: { [QUEUE]: { seq: 0 } } };
               return { messages: await recvAllCount(client, params, transport), bytes: NaN };
             }
-            const sid = await raw.open(window, format);
+            const sid = await raw.open(WINDOW, format);
             if (reader === 'raw bytes') {
               return transport === 'poll'
                 ? raw.recvBytes(sid, QUEUE, format)
@@ -164,13 +165,12 @@ async function busFor(
   await bus.fill(BUS, QUEUE, N, PAD[size]);
   const raw = new RawReader(`${bus.url}/${BUS}`);
   try {
-    const window = { queue: { [QUEUE]: { seq: 0, keep: false } } };
     // The bus encodes a message for a format on its first delivery and keeps the bytes: read
     // everything once in each format, and each way it will be read, before anything is measured.
     for (const format of FORMATS)
-      await raw.recvBytes(await raw.open(window, format), QUEUE, format);
+      await raw.recvBytes(await raw.open(WINDOW, format), QUEUE, format);
     for (const [transport, format] of configs)
-      if (transport === 'stream') await raw.streamBytes(await raw.open(window, format), format);
+      if (transport === 'stream') await raw.streamBytes(await raw.open(WINDOW, format), format);
   } finally {
     await raw.close();
   }
